@@ -1,0 +1,122 @@
+// equinet facade: the only header the front ends (CLI, LAMMPS, OpenMM) include.
+//
+// Units: positions Å, energies eV, forces eV/Å, virial eV (W = -dE/dε, see
+// docs CONVENTIONS). Atom-major arrays: positions[3*i + k], virial[3*a + b].
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace equinet {
+
+// Every user-facing failure (bad file, unknown element, bad geometry) throws
+// this, with a message naming the file, key or atom.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class Precision { Float32, Float64 };
+
+struct LoadOptions {
+  Precision precision = Precision::Float64;
+};
+
+// What compute() should produce. Energy is always computed.
+struct Request {
+  bool forces = true;
+  bool virial = false;
+  bool atom_energies = false;
+  bool atom_virials = false;
+};
+
+// A whole system; the core builds the neighbour list.
+struct System {
+  int64_t n_atoms = 0;
+  const double* positions = nullptr;             // n_atoms x 3
+  const int* atomic_numbers = nullptr;           // n_atoms
+  double cell[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};  // rows are lattice vectors
+  bool pbc[3] = {false, false, false};
+};
+
+// Called between message-passing layers when the caller owns ghost atoms
+// (LAMMPS). `forward` copies each ghost's row from its owner; `reverse` adds
+// each ghost's row into its owner's row (and may leave ghosts untouched).
+// data is n_nodes x width, row-major.
+class GhostExchange {
+ public:
+  virtual ~GhostExchange() = default;
+  virtual void forward(double* data, int width) = 0;
+  virtual void reverse(double* data, int width) = 0;
+  virtual void forward(float* data, int width) = 0;
+  virtual void reverse(float* data, int width) = 0;
+};
+
+// A graph supplied by the caller: local atoms [0, n_local) first, then ghost
+// atoms [n_local, n_nodes). Neighbour lists are full (both directions) and
+// given for the first n_centers atoms: the receivers. Edge vector for
+// receiver i and neighbour (sender) j is positions[i] - positions[j].
+//
+// Two ways to handle ghosts:
+//  * exchange != nullptr: n_centers == n_local. After each layer, ghost node
+//    features are filled by exchange->forward, and in the reverse pass ghost
+//    adjoints are sent back with exchange->reverse. Ghost shell: one cutoff.
+//  * exchange == nullptr: every atom whose features matter has its own list
+//    (n_centers may exceed n_local); only energies of local atoms count.
+//    Ghost shell: layers x cutoff.
+struct Graph {
+  int64_t n_local = 0;
+  int64_t n_nodes = 0;
+  int64_t n_centers = 0;
+  const double* positions = nullptr;          // n_nodes x 3
+  const int* atomic_numbers = nullptr;        // n_nodes
+  const int64_t* neighbor_offsets = nullptr;  // n_centers + 1 (CSR)
+  const int* neighbors = nullptr;             // neighbor_offsets[n_centers]
+  GhostExchange* exchange = nullptr;
+};
+
+struct Results {
+  double energy = 0.0;                             // eV, sum over local atoms
+  std::vector<double> forces;                      // n x 3 (graph: n_nodes, ghosts included)
+  double virial[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};  // eV, W = -dE/dε
+  std::vector<double> atom_energies;               // n_local (system: n_atoms)
+  std::vector<double> atom_virials;                // n x 9 (graph: n_nodes), half of each edge's
+                                                   // virial to each end; sums to virial
+  int64_t n_edges = 0;                             // directed edges within the cutoff
+};
+
+struct ModelInfo {
+  std::string source;               // "mace"
+  std::string model_class;          // "ScaleShiftMACE", ...
+  double cutoff = 0.0;              // Å
+  std::vector<int> atomic_numbers;  // in the model's element order
+  int num_layers = 0;
+  std::string hidden_irreps;
+  int max_ell = 0;
+  int correlation = 0;
+  int64_t num_parameters = 0;
+  int max_exchange_width = 0;  // largest per-atom width passed to GhostExchange
+};
+
+class Potential {
+ public:
+  // Reads and validates a model file; throws equinet::Error naming the file
+  // and key on any defect.
+  static std::unique_ptr<Potential> load(const std::string& path, const LoadOptions& options = {});
+  virtual ~Potential() = default;
+
+  virtual const ModelInfo& info() const = 0;
+  virtual Precision precision() const = 0;
+
+  virtual void compute(const System& system, const Request& request, Results& results) = 0;
+  virtual void compute(const Graph& graph, const Request& request, Results& results) = 0;
+};
+
+// Name of an element from its atomic number ("Si"), and back (0 if unknown).
+std::string element_symbol(int atomic_number);
+int atomic_number_from_symbol(const std::string& symbol);
+
+}  // namespace equinet
