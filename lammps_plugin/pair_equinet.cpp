@@ -1,6 +1,5 @@
 #include "pair_equinet.h"
 
-#include <Kokkos_Core.hpp>
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -95,10 +94,8 @@ PairEquinet::PairEquinet(LAMMPS* lmp) : Pair(lmp), results(new equinet::Results)
   no_virial_fdotr_compute = 1;
   centroidstressflag = CENTROID_AVAIL;
   cutghost = nullptr;
-
-  // The core runs Kokkos kernels. With "-k on" LAMMPS has initialised Kokkos
-  // already; otherwise the pair style does it (once per process).
-  if (!Kokkos::is_initialized()) Kokkos::initialize();
+  // Kokkos: with "-k on" LAMMPS initialises it; otherwise the core does when
+  // the model is loaded.
 }
 
 PairEquinet::~PairEquinet() {
