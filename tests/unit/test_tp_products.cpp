@@ -1,0 +1,409 @@
+// Tensor products (a)-(e): the fast products against the sparse CG reference
+// for every degree up to 8, equivariance under random rotations, reverse
+// passes against finite differences, float against double, and errors.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "equinet/potential.hpp"
+#include "equinet/so3/wigner_d.hpp"
+#include "equinet/tp/cg_product.hpp"
+#include "equinet/tp/fourier_product.hpp"
+#include "equinet/tp/grid_product.hpp"
+#include "equinet/tp/many_body_product.hpp"
+
+using namespace equinet;
+using namespace equinet::tp;
+using so3::Irreps;
+
+namespace {
+
+// C x (0 .. L) with parity sign*(-1)^l, e.g. "3x0e+3x1o+3x2e".
+Irreps sh_irreps(int C, int L, int sign = 1, int lmin = 0) {
+  std::string s;
+  for (int l = lmin; l <= L; ++l) {
+    const bool even = ((l % 2) ? -sign : sign) > 0;
+    s += (s.empty() ? "" : "+") + std::to_string(C) + "x" + std::to_string(l) + (even ? "e" : "o");
+  }
+  return Irreps::parse(s);
+}
+
+std::vector<double> random_vector(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::vector<double> v(n);
+  for (auto& x : v) x = u(rng);
+  return v;
+}
+
+double max_abs(const std::vector<double>& v) {
+  double m = 0;
+  for (double x : v) m = std::max(m, std::abs(x));
+  return m;
+}
+
+// max |a - b| / max(1, max |b|)
+double rel_diff(const std::vector<double>& a, const std::vector<double>& b) {
+  double d = 0;
+  for (size_t i = 0; i < a.size(); ++i) d = std::max(d, std::abs(a[i] - b[i]));
+  return d / std::max(1.0, max_abs(b));
+}
+
+// A bilinear product (x, y) -> z with its reverse pass, uniform for the tests.
+struct Bilinear {
+  Irreps in1, in2, out;
+  std::function<void(int, const double*, const double*, double*)> forward;
+  std::function<void(int, const double*, const double*, const double*, double*, double*)> reverse;
+};
+
+Bilinear cg(const TensorProductDescription& d) {
+  auto p = std::make_shared<CGTensorProduct<double>>(d);
+  return {
+      d.in1, d.in2, d.out,
+      [p](int n, const double* x, const double* y, double* z) { p->forward(n, x, y, nullptr, z); },
+      [p](int n, const double* x, const double* y, const double* za, double* xa, double* ya) {
+        p->reverse(n, x, y, nullptr, za, xa, ya, nullptr);
+      }};
+}
+
+template <class P>
+Bilinear wrap(std::shared_ptr<P> p, const Irreps& a, const Irreps& b, const Irreps& c) {
+  return {a, b, c,
+          [p](int n, const double* x, const double* y, double* z) { p->forward(n, x, y, z); },
+          [p](int n, const double* x, const double* y, const double* za, double* xa, double* ya) {
+            p->reverse(n, x, y, za, xa, ya);
+          }};
+}
+
+Bilinear grid(GridProductKind k, const Irreps& a, const Irreps& b, const Irreps& c) {
+  return wrap(std::make_shared<GridTensorProduct<double>>(k, a, b, c), a, b, c);
+}
+Bilinear fourier(const Irreps& a, const Irreps& b, const Irreps& c) {
+  return wrap(std::make_shared<FourierTensorProduct<double>>(a, b, c), a, b, c);
+}
+
+std::vector<double> apply(const Bilinear& p, int rows, const std::vector<double>& x,
+                          const std::vector<double>& y) {
+  std::vector<double> z(size_t(rows) * p.out.dim());
+  p.forward(rows, x.data(), y.data(), z.data());
+  return z;
+}
+
+void rotate_rows(const Irreps& irreps, const double R[9], int rows, std::vector<double>& v) {
+  std::vector<int> ls, muls;
+  for (const auto& b : irreps.blocks()) {
+    ls.push_back(b.ir.l);
+    muls.push_back(b.mul);
+  }
+  for (int r = 0; r < rows; ++r)
+    so3::rotate_features(ls, muls, R, v.data() + size_t(r) * irreps.dim());
+}
+
+// f(R x, R y) = R f(x, y) for a random rotation.
+void expect_equivariant(const Bilinear& p, unsigned seed) {
+  const int rows = 3;
+  auto x = random_vector(size_t(rows) * p.in1.dim(), seed);
+  auto y = random_vector(size_t(rows) * p.in2.dim(), seed + 1);
+  auto axis = random_vector(3, seed + 2);
+  double R[9];
+  so3::rotation_matrix(axis.data(), 0.3 + 2.0 * std::abs(axis[0]), R);
+  auto z = apply(p, rows, x, y);
+  rotate_rows(p.in1, R, rows, x);
+  rotate_rows(p.in2, R, rows, y);
+  rotate_rows(p.out, R, rows, z);
+  EXPECT_LT(rel_diff(apply(p, rows, x, y), z), 1e-12) << p.in1.str() << " x " << p.in2.str();
+}
+
+// <z_adj, dz> for a central difference along (dx, dy) against <x_adj, dx> + <y_adj, dy>.
+void expect_reverse_matches_finite_differences(const Bilinear& p, unsigned seed) {
+  const int rows = 2;
+  const auto x = random_vector(size_t(rows) * p.in1.dim(), seed);
+  const auto y = random_vector(size_t(rows) * p.in2.dim(), seed + 1);
+  const auto dx = random_vector(x.size(), seed + 2), dy = random_vector(y.size(), seed + 3);
+  const auto za = random_vector(size_t(rows) * p.out.dim(), seed + 4);
+  std::vector<double> xa(x.size()), ya(y.size());
+  p.reverse(rows, x.data(), y.data(), za.data(), xa.data(), ya.data());
+  const double h = 1e-4;
+  auto shifted = [&](double s) {
+    std::vector<double> xs = x, ys = y;
+    for (size_t i = 0; i < x.size(); ++i) xs[i] += s * dx[i];
+    for (size_t i = 0; i < y.size(); ++i) ys[i] += s * dy[i];
+    const auto z = apply(p, rows, xs, ys);
+    double d = 0;
+    for (size_t i = 0; i < z.size(); ++i) d += za[i] * z[i];
+    return d;
+  };
+  const double fd = (shifted(h) - shifted(-h)) / (2 * h);
+  double an = 0;
+  for (size_t i = 0; i < x.size(); ++i) an += xa[i] * dx[i];
+  for (size_t i = 0; i < y.size(); ++i) an += ya[i] * dy[i];
+  EXPECT_NEAR(an, fd, 1e-8 * (1 + std::abs(fd))) << p.in1.str() << " x " << p.in2.str();
+}
+
+void expect_equal_products(const Bilinear& a, const Bilinear& b, unsigned seed, double tol) {
+  const int rows = 3;
+  const auto x = random_vector(size_t(rows) * a.in1.dim(), seed);
+  const auto y = random_vector(size_t(rows) * a.in2.dim(), seed + 1);
+  EXPECT_LT(rel_diff(apply(a, rows, x, y), apply(b, rows, x, y)), tol)
+      << a.in1.str() << " x " << a.in2.str() << " -> " << a.out.str();
+}
+
+}  // namespace
+
+// ---- (b), (c), (d) against (a), degree by degree -------------------------------
+
+class ProductsByDegree : public ::testing::TestWithParam<int> {};
+
+TEST_P(ProductsByDegree, GauntGridEqualsCGWithGauntWeights) {
+  const int L = GetParam(), C = 3;
+  const auto in = sh_irreps(C, L), out = sh_irreps(C, 2 * L);
+  expect_equal_products(grid(GridProductKind::Gaunt, in, in, out),
+                        cg(gaunt_description(in, in, out)), 10 + L, 1e-12);
+}
+
+TEST_P(ProductsByDegree, GauntFourierEqualsCGWithGauntWeights) {
+  const int L = GetParam(), C = 3;
+  const auto in = sh_irreps(C, L), out = sh_irreps(C, 2 * L);
+  expect_equal_products(fourier(in, in, out), cg(gaunt_description(in, in, out)), 20 + L, 1e-12);
+}
+
+TEST_P(ProductsByDegree, VectorGauntEqualsCGOnTheOddPaths) {
+  const int L = GetParam(), C = 3;
+  const auto in = sh_irreps(C, L), out = sh_irreps(C, 2 * L, -1);  // parity flipped
+  const auto d = vector_gaunt_description(in, in, out);
+  for (const auto& p : d.paths)
+    EXPECT_EQ((d.in1[p.in1].ir.l + d.in2[p.in2].ir.l + d.out[p.out].ir.l) % 2, 1);
+  expect_equal_products(grid(GridProductKind::VectorGaunt, in, in, out), cg(d), 30 + L, 1e-12);
+}
+
+TEST_P(ProductsByDegree, ProductsOfDifferentDegreesAndMissingBlocks) {
+  const int L = GetParam(), C = 2;
+  // in1 up to L, in2 only odd-parity l = 1..max(1, L/2) pseudo-type, output truncated
+  const auto a = sh_irreps(C, L), b = sh_irreps(C, std::max(1, L / 2), -1, 1),
+             g_out = sh_irreps(C, L + 1, -1, 0), v_out = sh_irreps(C, L + 1, 1, 0);
+  expect_equal_products(grid(GridProductKind::Gaunt, a, b, g_out),
+                        cg(gaunt_description(a, b, g_out)), 40 + L, 1e-12);
+  expect_equal_products(fourier(a, b, g_out), cg(gaunt_description(a, b, g_out)), 50 + L, 1e-12);
+  expect_equal_products(grid(GridProductKind::VectorGaunt, a, b, v_out),
+                        cg(vector_gaunt_description(a, b, v_out)), 60 + L, 1e-12);
+}
+
+INSTANTIATE_TEST_SUITE_P(L, ProductsByDegree, ::testing::Range(0, 9));
+
+// ---- equivariance and reverse passes ------------------------------------------
+
+class EveryProduct : public ::testing::TestWithParam<std::string> {
+ protected:
+  Bilinear make() const {
+    const int C = 2, L = 4;
+    const auto in = sh_irreps(C, L), out = sh_irreps(C, 2 * L), pout = sh_irreps(C, 2 * L, -1);
+    const std::string k = GetParam();
+    if (k == "cg_full")  // both parities out: the odd paths too
+      return cg(
+          full_description(in, sh_irreps(C, 3),
+                           Irreps::parse(sh_irreps(C, 5).str() + "+" + sh_irreps(C, 5, -1).str())));
+    if (k == "gaunt_grid") return grid(GridProductKind::Gaunt, in, in, out);
+    if (k == "gaunt_fourier") return fourier(in, in, out);
+    return grid(GridProductKind::VectorGaunt, in, in, pout);
+  }
+};
+
+TEST_P(EveryProduct, IsEquivariantUnderRandomRotations) { expect_equivariant(make(), 77); }
+TEST_P(EveryProduct, ReverseMatchesFiniteDifferences) {
+  expect_reverse_matches_finite_differences(make(), 91);
+}
+INSTANTIATE_TEST_SUITE_P(Kinds, EveryProduct,
+                         ::testing::Values("cg_full", "gaunt_grid", "gaunt_fourier",
+                                           "vector_gaunt"));
+
+TEST(CGProduct, ChannelWeightsAndTheirGradient) {
+  const int C = 3, rows = 2;
+  const auto d = full_description(sh_irreps(C, 2), sh_irreps(C, 2), sh_irreps(C, 3));
+  CGTensorProduct<double> p(d);
+  const auto x = random_vector(size_t(rows) * d.in1.dim(), 1),
+             y = random_vector(size_t(rows) * d.in2.dim(), 2),
+             w = random_vector(size_t(p.n_weights()), 3), dw = random_vector(w.size(), 4),
+             za = random_vector(size_t(rows) * d.out.dim(), 5);
+  std::vector<double> z(za.size()), xa(x.size()), ya(y.size()), wa(w.size());
+  p.reverse(rows, x.data(), y.data(), w.data(), za.data(), xa.data(), ya.data(), wa.data());
+  // linear in w: <za, z(w + dw) - z(w)> = <wa, dw> exactly
+  std::vector<double> w2 = w, z2(z.size());
+  for (size_t i = 0; i < w.size(); ++i) w2[i] += dw[i];
+  p.forward(rows, x.data(), y.data(), w.data(), z.data());
+  p.forward(rows, x.data(), y.data(), w2.data(), z2.data());
+  double lhs = 0, rhs = 0;
+  for (size_t i = 0; i < z.size(); ++i) lhs += za[i] * (z2[i] - z[i]);
+  for (size_t i = 0; i < w.size(); ++i) rhs += wa[i] * dw[i];
+  EXPECT_NEAR(lhs, rhs, 1e-12 * (1 + std::abs(lhs)));
+  // weight 2 on every path and channel doubles the output
+  std::vector<double> two(w.size(), 2.0), z1(z.size());
+  p.forward(rows, x.data(), y.data(), two.data(), z2.data());
+  p.forward(rows, x.data(), y.data(), nullptr, z1.data());
+  for (size_t i = 0; i < z.size(); ++i) EXPECT_NEAR(z2[i], 2 * z1[i], 1e-13);
+}
+
+TEST(VectorGauntProduct, OfTwoVectorsIsTheirCrossProduct) {
+  const auto v = Irreps::parse("2x1o"), out = Irreps::parse("2x1e");
+  GridTensorProduct<double> p(GridProductKind::VectorGaunt, v, v, out);
+  const auto x = random_vector(6, 3), y = random_vector(6, 4);
+  std::vector<double> z(6);
+  p.forward(1, x.data(), y.data(), z.data());
+  // 3 r·(e_a × e_b) projected: z = sqrt(3) x × y (Y^1 = sqrt(3) r)
+  for (int c = 0; c < 2; ++c) {
+    const double *a = &x[3 * c], *b = &y[3 * c];
+    const double cross[3] = {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2],
+                             a[0] * b[1] - a[1] * b[0]};
+    for (int k = 0; k < 3; ++k) EXPECT_NEAR(z[3 * c + k], std::sqrt(3.0) * cross[k], 1e-13);
+  }
+}
+
+// ---- (e) many-body ---------------------------------------------------------------
+
+TEST(ManyBodyProduct, PowersEqualRepeatedGauntProducts) {
+  const int C = 2, L = 3, Lout = 2, rows = 2;
+  const auto in = sh_irreps(C, L), out = sh_irreps(C, Lout);
+  ManyBodyGridProduct<double> mb(in, out, 4);
+  const auto a = random_vector(size_t(rows) * in.dim(), 5);
+  std::vector<double> z(size_t(rows) * mb.out_row_dim());
+  mb.forward(rows, a.data(), z.data());
+  // a^ν = Gaunt(a^(ν-1) kept up to degree (ν-1)L, a), projected onto Lout at the end
+  std::vector<double> power = a;
+  for (int nu = 2; nu <= 4; ++nu) {
+    const auto prev = sh_irreps(C, (nu - 1) * L), full = sh_irreps(C, nu * L);
+    GridTensorProduct<double> g(GridProductKind::Gaunt, prev, in, full);
+    std::vector<double> next(size_t(rows) * full.dim());
+    g.forward(rows, power.data(), a.data(), next.data());
+    GridTensorProduct<double> proj(GridProductKind::Gaunt, prev, in, out);
+    std::vector<double> expect(size_t(rows) * out.dim());
+    proj.forward(rows, power.data(), a.data(), expect.data());
+    std::vector<double> got;
+    for (int r = 0; r < rows; ++r)
+      got.insert(got.end(), z.begin() + size_t(r) * mb.out_row_dim() + (nu - 2) * out.dim(),
+                 z.begin() + size_t(r) * mb.out_row_dim() + (nu - 1) * out.dim());
+    EXPECT_LT(rel_diff(got, expect), 1e-12) << "nu = " << nu;
+    power = next;
+  }
+}
+
+TEST(ManyBodyProduct, EquivariantAndReverseMatchesFiniteDifferences) {
+  const int C = 2, rows = 2;
+  const auto in = sh_irreps(C, 3), out = sh_irreps(C, 3);
+  ManyBodyGridProduct<double> mb(in, out, 4);
+  auto a = random_vector(size_t(rows) * in.dim(), 8);
+  std::vector<double> z(size_t(rows) * mb.out_row_dim());
+  mb.forward(rows, a.data(), z.data());
+  // equivariance: each ν block rotates as `out`
+  auto axis = random_vector(3, 9);
+  double R[9];
+  so3::rotation_matrix(axis.data(), 1.1, R);
+  std::vector<double> ar = a, zr(z.size());
+  rotate_rows(in, R, rows, ar);
+  mb.forward(rows, ar.data(), zr.data());
+  rotate_rows(out, R, rows * 3, z);
+  EXPECT_LT(rel_diff(zr, z), 1e-12);
+  // reverse against central differences (a^4: O(h^2) error)
+  const auto za = random_vector(z.size(), 10), da = random_vector(a.size(), 11);
+  std::vector<double> aa(a.size());
+  mb.reverse(rows, a.data(), za.data(), aa.data());
+  auto f = [&](double s) {
+    std::vector<double> as = a, zs(z.size());
+    for (size_t i = 0; i < a.size(); ++i) as[i] += s * da[i];
+    mb.forward(rows, as.data(), zs.data());
+    double d = 0;
+    for (size_t i = 0; i < zs.size(); ++i) d += za[i] * zs[i];
+    return d;
+  };
+  const double h = 1e-4, fd = (f(h) - f(-h)) / (2 * h);
+  double an = 0;
+  for (size_t i = 0; i < a.size(); ++i) an += aa[i] * da[i];
+  EXPECT_NEAR(an, fd, 1e-7 * (1 + std::abs(fd)));
+}
+
+// ---- float against double ---------------------------------------------------------
+
+template <class P32, class P64, class Run>
+void expect_float_matches_double(P32& p32, P64& p64, size_t n_in, size_t n_out, Run run) {
+  const auto in = random_vector(n_in, 123);
+  std::vector<float> in32(in.begin(), in.end()), out32(n_out);
+  std::vector<double> out64(n_out);
+  run(p32, in32.data(), out32.data());
+  run(p64, in.data(), out64.data());
+  std::vector<double> o32(out32.begin(), out32.end());
+  EXPECT_LT(rel_diff(o32, out64), 2e-5);
+}
+
+TEST(FloatPrecision, EveryProductForwardAndReverseMatchesDouble) {
+  const int C = 4, L = 4, rows = 3;
+  const auto in = sh_irreps(C, L), out = sh_irreps(C, 2 * L), pout = sh_irreps(C, 2 * L, -1);
+  const size_t nx = size_t(rows) * in.dim(), nz = size_t(rows) * out.dim();
+  // inputs: x then y then z_adj, packed in one vector; outputs: z then x_adj, y_adj
+  auto bilinear = [&](auto& p, auto* v, auto* o) {
+    p.forward(rows, v, v + nx, o);
+    p.reverse(rows, v, v + nx, v + 2 * nx, o + nz, o + nz + nx);
+  };
+  {
+    GridTensorProduct<float> a(GridProductKind::Gaunt, in, in, out);
+    GridTensorProduct<double> b(GridProductKind::Gaunt, in, in, out);
+    expect_float_matches_double(a, b, 2 * nx + nz, nz + 2 * nx, bilinear);
+  }
+  {
+    GridTensorProduct<float> a(GridProductKind::VectorGaunt, in, in, pout);
+    GridTensorProduct<double> b(GridProductKind::VectorGaunt, in, in, pout);
+    expect_float_matches_double(a, b, 2 * nx + nz, nz + 2 * nx, bilinear);
+  }
+  {
+    FourierTensorProduct<float> a(in, in, out);
+    FourierTensorProduct<double> b(in, in, out);
+    expect_float_matches_double(a, b, 2 * nx + nz, nz + 2 * nx, bilinear);
+  }
+  {
+    const auto d = gaunt_description(in, in, out);
+    CGTensorProduct<float> a(d);
+    CGTensorProduct<double> b(d);
+    auto run = [&](auto& p, auto* v, auto* o) {
+      p.forward(rows, v, v + nx, nullptr, o);
+      p.reverse(rows, v, v + nx, nullptr, v + 2 * nx, o + nz, o + nz + nx, nullptr);
+    };
+    expect_float_matches_double(a, b, 2 * nx + nz, nz + 2 * nx, run);
+  }
+  {
+    ManyBodyGridProduct<float> a(in, sh_irreps(C, 2), 3);
+    ManyBodyGridProduct<double> b(in, sh_irreps(C, 2), 3);
+    const size_t nm = size_t(rows) * a.out_row_dim();
+    auto run = [&](auto& p, auto* v, auto* o) {
+      p.forward(rows, v, o);
+      p.reverse(rows, v, v + nx, o + nm);
+    };
+    expect_float_matches_double(a, b, nx + nm, nm + nx, run);
+  }
+}
+
+// ---- errors --------------------------------------------------------------------
+
+TEST(TensorProductErrors, BadIrrepsAreClearErrors) {
+  const auto in = Irreps::parse("2x0e+2x1o");
+  EXPECT_THROW(CGTensorProduct<double>(full_description(in, Irreps::parse("3x1o"), in)), Error);
+  // mixed parity types, repeated degree, wrong output parity
+  EXPECT_THROW(
+      GridTensorProduct<double>(GridProductKind::Gaunt, Irreps::parse("2x0e+2x1e"), in, in), Error);
+  EXPECT_THROW(
+      GridTensorProduct<double>(GridProductKind::Gaunt, Irreps::parse("2x1o+2x1o"), in, in), Error);
+  EXPECT_THROW(
+      GridTensorProduct<double>(GridProductKind::Gaunt, in, in, Irreps::parse("2x0o+2x1e")), Error);
+  EXPECT_THROW(GridTensorProduct<double>(GridProductKind::VectorGaunt, in, in, in), Error);
+  EXPECT_THROW(FourierTensorProduct<double>(in, in, Irreps::parse("2x1e")), Error);
+  EXPECT_THROW(ManyBodyGridProduct<double>(in, in, 1), Error);
+  EXPECT_THROW(ManyBodyGridProduct<double>(Irreps::parse("2x1e"), in, 3), Error);
+  TensorProductDescription d = full_description(in, in, in);
+  d.paths.push_back({0, 0, 1, 1.0});  // 0e x 0e -> 1o
+  EXPECT_THROW(validate(d), Error);
+  try {
+    validate(d);
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("triangle"), std::string::npos) << e.what();
+  }
+}
