@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "unit/neighbor_test_support.hpp"
 
@@ -138,6 +139,37 @@ TEST(NeighborExact, FloatEdgeVectorsAreRoundedDoubleVectors) {
   compute_edge_vectors(list, s.positions.data(), r64.data());
   compute_edge_vectors(list, s.positions.data(), r32.data());
   for (std::size_t k = 0; k < r64.size(); ++k) EXPECT_EQ(r32[k], float(r64[k]));
+}
+
+// Kokkos allocations of the neighbour workspace, counted by label prefix.
+int g_allocations = 0;
+void count_allocation(const Kokkos_Profiling_SpaceHandle, const char* label, const void*,
+                      const uint64_t) {
+  if (std::string(label).rfind("equinet::neighbor", 0) == 0) ++g_allocations;
+}
+
+// Rebuilding for the same or a smaller system reuses the workspace.
+TEST(NeighborWorkspace, RebuildDoesNotReallocateWhenSizesDoNotGrow) {
+  const Structure big{"big", {}, {9, 0, 0, 0, 9, 0, 0, 0, 9}, {true, true, true}, 4.0};
+  Structure s = big;
+  for (int i = 0; i < 64; ++i)
+    for (int d = 0; d < 3; ++d) s.positions.push_back(9.0 * ((i * (d + 3) * 7) % 64) / 64.0 + d);
+  Structure smaller = s;
+  smaller.positions.resize(3 * 40);
+  NeighborBuilder builder;
+  NeighborList list;
+  Kokkos::Tools::Experimental::set_allocate_data_callback(count_allocation);
+  g_allocations = 0;
+  builder.build(s.n_atoms(), s.positions.data(), s.cell.data(), s.pbc.data(), s.cutoff, list);
+  const int first = g_allocations;
+  builder.build(s.n_atoms(), s.positions.data(), s.cell.data(), s.pbc.data(), s.cutoff, list);
+  builder.build(smaller.n_atoms(), smaller.positions.data(), smaller.cell.data(),
+                smaller.pbc.data(), smaller.cutoff, list);
+  const int again = g_allocations - first;
+  Kokkos::Tools::Experimental::set_allocate_data_callback(nullptr);
+  EXPECT_GT(first, 0) << "allocation callback never fired: the test would prove nothing";
+  EXPECT_EQ(again, 0);
+  EXPECT_EQ(std::size_t(list.n_edges()), brute_force_edges(smaller).size());
 }
 
 }  // namespace

@@ -127,15 +127,13 @@ void fill_edges(const Search& search, const Offsets& offsets, const Senders& sen
 template <class ExecutionSpace, class Images, class Shifts>
 void compute_shifts(const double lattice_in[9], const Images& images, const Shifts& shifts,
                     int64_t n_edges) {
-  struct Lattice {
-    double v[9];
-  } lattice;
-  for (int k = 0; k < 9; ++k) lattice.v[k] = lattice_in[k];
+  Kokkos::Array<double, 9> lattice;
+  for (int k = 0; k < 9; ++k) lattice[k] = lattice_in[k];
   Kokkos::parallel_for(
       "equinet::neighbor::compute_shifts", Kokkos::RangePolicy<ExecutionSpace>(0, n_edges),
       KOKKOS_LAMBDA(const int64_t e) {
         for (int d = 0; d < 3; ++d)
-          shifts(e, d) = lattice_shift(lattice.v, images(e, 0), images(e, 1), images(e, 2), d);
+          shifts(e, d) = lattice_shift(lattice.data(), images(e, 0), images(e, 1), images(e, 2), d);
       });
 }
 
