@@ -43,12 +43,15 @@ def normalise(variant):
     return v
 
 
-def pair_lines(variant, model, elements):
+def pair_lines(variant, model, elements, template=None):
+    """pair_style/pair_coeff lines; a case may give its own template (e.g.
+    hybrid/overlay) with the fields style, options, model, elements."""
     v = normalise(variant)
-    return [
-        f"pair_style {v['style']} mode {v['mode']} precision {v['precision']}",
-        f"pair_coeff * * {model} {' '.join(elements)}",
-    ]
+    fields = {"style": v["style"], "options": f"mode {v['mode']} precision {v['precision']}",
+              "model": model, "elements": " ".join(elements)}
+    template = template or ["pair_style {style} {options}",
+                            "pair_coeff * * {model} {elements}"]
+    return [line.format(**fields) for line in template]
 
 
 def setup_lines(plugin):

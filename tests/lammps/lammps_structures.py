@@ -41,31 +41,48 @@ class LammpsCell:
         self.positions = np.array(structure["positions"], dtype=float) @ q
         self.numbers = list(structure["numbers"])
         self.volume = abs(np.linalg.det(cell))
+        self.extra = np.zeros((0, 3))
 
     def types(self, elements):
         """LAMMPS type (1-based index into elements) of every atom."""
-        from_z = {_atomic_number(e): i + 1 for i, e in enumerate(elements)}
+        from_z = {_atomic_number(e): i + 1 for i, e in enumerate(elements) if e != "NULL"}
         return [from_z[z] for z in self.numbers]
+
+    def add_null_atoms(self, count, seed):
+        """Appends `count` atoms at random places, of the type mapped to NULL
+        (left to another pair style): they must not change the results."""
+        frac = np.random.default_rng(seed).random((count, 3))
+        self.extra = frac @ np.array([self.a, self.b, self.c])
 
     def write_data(self, path, elements):
         a, b, c = self.a, self.b, self.c
         lines = [
             "equinet test structure",
             "",
-            f"{len(self.numbers)} atoms",
+            f"{len(self.numbers) + len(self.extra)} atoms",
             f"{len(elements)} atom types",
             "",
             f"0.0 {a[0]:.17g} xlo xhi",
             f"0.0 {b[1]:.17g} ylo yhi",
             f"0.0 {c[2]:.17g} zlo zhi",
-            f"{b[0]:.17g} {c[0]:.17g} {c[1]:.17g} xy xz yz",
+        ]
+        # Orthogonal cells stay orthogonal boxes (LAMMPS's other code path).
+        if any(t != 0.0 for t in (b[0], c[0], c[1])):
+            lines.append(f"{b[0]:.17g} {c[0]:.17g} {c[1]:.17g} xy xz yz")
+        lines += [
             "",
             "Masses",
             "",
         ]
-        lines += [f"{i + 1} {MASSES[_atomic_number(e)]}" for i, e in enumerate(elements)]
+        lines += [f"{i + 1} {MASSES[_atomic_number(e)] if e != 'NULL' else 1.0}"
+                  for i, e in enumerate(elements)]
         lines += ["", "Atoms # atomic", ""]
-        for i, (t, x) in enumerate(zip(self.types(elements), self.positions)):
+        types = self.types(elements)
+        positions = self.positions
+        if len(self.extra):
+            types = types + [elements.index("NULL") + 1] * len(self.extra)
+            positions = np.concatenate([positions, self.extra])
+        for i, (t, x) in enumerate(zip(types, positions)):
             lines.append(f"{i + 1} {t} {x[0]:.17g} {x[1]:.17g} {x[2]:.17g}")
         with open(path, "w") as f:
             f.write("\n".join(lines) + "\n")

@@ -93,6 +93,11 @@ class Evaluation:
         self.virial_stress_atom = virial_from_stress_atom(lr.per_atom(frame, "c_eq_sa", 6))
         self.virial_centroid = virial_from_centroid_stress_atom(lr.per_atom(frame, "c_eq_csa", 9))
 
+    def truncate(self, n):
+        """Keep the per-atom data of the first n atoms only."""
+        for name in ("positions", "velocities", "forces", "atom_energies"):
+            setattr(self, name, getattr(self, name)[:n])
+
 
 def evaluations(output, dump_path):
     """Every printed result paired with the dump frame of its step."""
@@ -120,9 +125,9 @@ def structures_of(case, ctx):
     return chosen
 
 
-def base_lines(ctx, variant, model, elements, data_file, dump_every):
+def base_lines(ctx, variant, model, elements, data_file, dump_every, pair=None):
     return (lr.setup_lines(ctx.plugin) + [f"read_data {data_file}"] +
-            lr.pair_lines(variant, model, elements) +
+            lr.pair_lines(variant, model, elements, pair) +
             ["neighbor 1.0 bin", "neigh_modify every 1 delay 0 check yes"] +
             lr.output_lines(dump_every))
 
@@ -136,14 +141,24 @@ def run_reference(case, ctx, chk):
         variant = lr.normalise(variant)
         for s in structures_of(case, ctx):
             cell = LammpsCell(s)
+            n = len(s["numbers"])
+            null_atoms = case.get("null_atoms", 0)
+            if null_atoms:
+                cell.add_null_atoms(null_atoms, seed=vi + 1)
             wd = os.path.join(ctx.workdir, f"v{vi}", s["name"])
             os.makedirs(wd, exist_ok=True)
             cell.write_data(os.path.join(wd, "structure.data"), elements)
-            lines = base_lines(ctx, variant, model, elements, "structure.data", 1)
+            lines = base_lines(ctx, variant, model, elements, "structure.data", 1,
+                               case.get("pair"))
             lines += ["run 0", lr.print_line()]
             output = lr.run(ctx.lmp, variant, wd, lines)
             ev = evaluations(output, os.path.join(wd, "dump.atoms"))[-1]
             label = f"{s['name']} [{lr.describe(variant)}]"
+            if null_atoms:
+                # Atoms of NULL-mapped types get nothing from equinet.
+                chk.close(f"{label} forces on NULL-type atoms", ev.forces[n:], 0.0, 0.0)
+                chk.close(f"{label} pe/atom of NULL-type atoms", ev.atom_energies[n:], 0.0, 0.0)
+                ev.truncate(n)
             chk.close(f"{label} energy", ev.energy, s["energy"],
                       tol["energy_rel"] * abs(s["energy"]))
             chk.close(f"{label} forces", cell.forces_to_reference(ev.forces), s["forces"],
