@@ -30,11 +30,15 @@ void unit_vector(double cos_theta, double phi, double r[3]) {
 
 template <typename T>
 S2GridTransform<T>::S2GridTransform(int lmax, int degree)
-    : S2GridTransform(lmax, s2_grid_min_polar(degree), s2_grid_min_azimuth(degree)) {}
+    : S2GridTransform(lmax, s2_grid_min_polar(degree), s2_grid_fast_azimuth(degree)) {}
 
 template <typename T>
 S2GridTransform<T>::S2GridTransform(int lmax, int n_polar, int n_azimuth)
-    : lmax_(lmax), n_polar_(n_polar), n_azimuth_(n_azimuth), n_lm_(sh_size(lmax)) {
+    : lmax_(lmax),
+      n_polar_(n_polar),
+      n_azimuth_(n_azimuth),
+      n_lm_(sh_size(lmax)),
+      fast_(n_azimuth % 4 == 0) {
   if (lmax < 0 || n_polar < 1 || n_azimuth < 1)
     throw std::invalid_argument("S2GridTransform: lmax >= 0 and a non-empty grid required");
   std::vector<double> w;
@@ -87,7 +91,7 @@ void S2GridTransform<T>::point(int ring, int j, double r[3]) const {
 template <typename T>
 void S2GridTransform<T>::synthesis(RingBasis basis, int ring, int L, int C, const T* X, T* V,
                                    T* F) const {
-  const int b = static_cast<int>(basis), ns = 2 * lmax_ + 1;
+  const int b = static_cast<int>(basis);
   const T* lam = &legendre_[b][size_t(ring) * n_lm_];
   const int* slot = slot_[b].data();
   std::fill(F, F + size_t(2 * L + 1) * C, T(0));
@@ -98,15 +102,97 @@ void S2GridTransform<T>::synthesis(RingBasis basis, int ring, int L, int C, cons
     T* f = F + size_t(slot[lm] + L) * C;
     for (int c = 0; c < C; ++c) f[c] += a * x[c];
   }
-  // Azimuth stage
-  for (int j = 0; j < n_azimuth_; ++j) {
-    const T* t = &trig_[size_t(j) * ns + lmax_ - L];
-    T* v = V + size_t(j) * C;
-    std::fill(v, v + C, T(0));
-    for (int s = 0; s <= 2 * L; ++s) {
-      const T a = t[s];
-      const T* f = F + size_t(s) * C;
-      for (int c = 0; c < C; ++c) v[c] += a * f[c];
+  azimuth_synthesis(L, C, F, V, F + size_t(2 * L + 1) * C);
+}
+
+template <typename T>
+void S2GridTransform<T>::azimuth_synthesis(int L, int C, const T* F, T* V, T* acc) const {
+  const int ns = 2 * lmax_ + 1, n = n_azimuth_;
+  if (!fast_) {
+    for (int j = 0; j < n; ++j) {
+      const T* t = &trig_[size_t(j) * ns + lmax_ - L];
+      T* v = V + size_t(j) * C;
+      std::fill(v, v + C, T(0));
+      for (int s = 0; s <= 2 * L; ++s) {
+        const T a = t[s];
+        const T* f = F + size_t(s) * C;
+        for (int c = 0; c < C; ++c) v[c] += a * f[c];
+      }
+    }
+    return;
+  }
+  // Partial sums over even/odd m of the cos and sin terms at φ_j give the
+  // values at φ_j, -φ_j, φ_j+π and π-φ_j (j = 0..n/4; repeated points get
+  // equal values).
+  const int h = n / 2;
+  T *ce = acc, *co = ce + C, *se = co + C, *so = se + C;
+  for (int j = 0; j <= n / 4; ++j) {
+    const T* t = &trig_[size_t(j) * ns + lmax_];  // t[m] = cos(mφ_j), t[-m] = sin(mφ_j)
+    std::fill(acc, acc + 4 * size_t(C), T(0));
+    for (int m = 0; m <= L; ++m) {
+      const T a = t[m];
+      const T* f = F + size_t(L + m) * C;
+      T* dst = (m % 2) ? co : ce;
+      for (int c = 0; c < C; ++c) dst[c] += a * f[c];
+      if (m == 0) continue;
+      const T b = t[-m];
+      const T* g = F + size_t(L - m) * C;
+      T* dst2 = (m % 2) ? so : se;
+      for (int c = 0; c < C; ++c) dst2[c] += b * g[c];
+    }
+    T *v0 = V + size_t(j) * C, *v1 = V + size_t((n - j) % n) * C, *v2 = V + size_t(j + h) * C,
+      *v3 = V + size_t(h - j) * C;
+    for (int c = 0; c < C; ++c) {
+      const T p = ce[c] + co[c], q = ce[c] - co[c], r = se[c] + so[c], s = se[c] - so[c];
+      v0[c] = p + r;
+      v1[c] = p - r;
+      v2[c] = q + s;
+      v3[c] = q - s;
+    }
+  }
+}
+
+template <typename T>
+void S2GridTransform<T>::azimuth_transpose(int L, int C, const T* V, T* F, T* acc) const {
+  const int ns = 2 * lmax_ + 1, n = n_azimuth_;
+  std::fill(F, F + size_t(2 * L + 1) * C, T(0));
+  if (!fast_) {
+    for (int j = 0; j < n; ++j) {
+      const T* t = &trig_[size_t(j) * ns + lmax_ - L];
+      const T* v = V + size_t(j) * C;
+      for (int s = 0; s <= 2 * L; ++s) {
+        const T a = t[s];
+        T* f = F + size_t(s) * C;
+        for (int c = 0; c < C; ++c) f[c] += a * v[c];
+      }
+    }
+    return;
+  }
+  const int h = n / 2;
+  T *ce = acc, *co = ce + C, *se = co + C, *so = se + C;
+  for (int j = 0; j <= n / 4; ++j) {
+    const T* t = &trig_[size_t(j) * ns + lmax_];
+    // j = 0 and j = n/4 see each of their two distinct points twice
+    const T half = (j == 0 || 4 * j == n) ? T(0.5) : T(1);
+    const T *v0 = V + size_t(j) * C, *v1 = V + size_t((n - j) % n) * C, *v2 = V + size_t(j + h) * C,
+            *v3 = V + size_t(h - j) * C;
+    for (int c = 0; c < C; ++c) {
+      const T p = v0[c] + v1[c], q = v2[c] + v3[c], r = v0[c] - v1[c], s = v2[c] - v3[c];
+      ce[c] = half * (p + q);
+      co[c] = half * (p - q);
+      se[c] = half * (r + s);
+      so[c] = half * (r - s);
+    }
+    for (int m = 0; m <= L; ++m) {
+      const T a = t[m];
+      const T* src = (m % 2) ? co : ce;
+      T* f = F + size_t(L + m) * C;
+      for (int c = 0; c < C; ++c) f[c] += a * src[c];
+      if (m == 0) continue;
+      const T b = t[-m];
+      const T* src2 = (m % 2) ? so : se;
+      T* g = F + size_t(L - m) * C;
+      for (int c = 0; c < C; ++c) g[c] += b * src2[c];
     }
   }
 }
@@ -114,19 +200,10 @@ void S2GridTransform<T>::synthesis(RingBasis basis, int ring, int L, int C, cons
 template <typename T>
 void S2GridTransform<T>::synthesis_transpose(RingBasis basis, int ring, int L, int C, const T* V,
                                              T* X, T* F) const {
-  const int b = static_cast<int>(basis), ns = 2 * lmax_ + 1;
+  const int b = static_cast<int>(basis);
   const T* lam = &legendre_[b][size_t(ring) * n_lm_];
   const int* slot = slot_[b].data();
-  std::fill(F, F + size_t(2 * L + 1) * C, T(0));
-  for (int j = 0; j < n_azimuth_; ++j) {
-    const T* t = &trig_[size_t(j) * ns + lmax_ - L];
-    const T* v = V + size_t(j) * C;
-    for (int s = 0; s <= 2 * L; ++s) {
-      const T a = t[s];
-      T* f = F + size_t(s) * C;
-      for (int c = 0; c < C; ++c) f[c] += a * v[c];
-    }
-  }
+  azimuth_transpose(L, C, V, F, F + size_t(2 * L + 1) * C);
   for (int lm = 0; lm < (L + 1) * (L + 1); ++lm) {
     const T a = lam[lm];
     const T* f = F + size_t(slot[lm] + L) * C;

@@ -1,0 +1,128 @@
+// Time per call of the channel-wise tensor products (a)-(e) for L = 1..8
+// (inputs up to L, outputs up to 2L; the many-body product: A up to L,
+// ν = 2..3, outputs up to L), C = 32 and 128 channels, float and double.
+// Threads: set OMP_NUM_THREADS (Kokkos' OpenMP backend takes its default from it).
+// Names: <pass>/<product>/<float|double>/L<L>/C<C>, e.g. "fwd/grid/double/L6/C128";
+// scripts/plot_tp_benchmarks.py selects with --benchmark_filter.
+// Rows per call: 10^4, or EQUINET_BENCH_ROWS.
+#include <benchmark/benchmark.h>
+
+#include <Kokkos_Core.hpp>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "equinet/tp/cg_product.hpp"
+#include "equinet/tp/fourier_product.hpp"
+#include "equinet/tp/grid_product.hpp"
+#include "equinet/tp/many_body_product.hpp"
+
+using namespace equinet;
+using namespace equinet::tp;
+
+namespace {
+
+int rows_per_call() {
+  const char* env = std::getenv("EQUINET_BENCH_ROWS");
+  return env ? std::atoi(env) : 10000;
+}
+
+so3::Irreps sh_irreps(int C, int L, int sign = 1) {
+  std::string s;
+  for (int l = 0; l <= L; ++l)
+    s += (l ? "+" : "") + std::to_string(C) + "x" + std::to_string(l) +
+         ((((l % 2) ? -sign : sign) > 0) ? "e" : "o");
+  return so3::Irreps::parse(s);
+}
+
+template <typename T>
+std::vector<T> random_vector(size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::vector<T> v(n);
+  for (auto& x : v) x = T(u(rng));
+  return v;
+}
+
+// One product's forward and reverse on preallocated buffers.
+template <typename T>
+struct Case {
+  std::function<void()> forward, reverse;
+};
+
+template <typename T>
+Case<T> make_case(const std::string& kind, int L, int C, int rows) {
+  const auto in = sh_irreps(C, L), out = sh_irreps(C, 2 * L), pout = sh_irreps(C, 2 * L, -1);
+  if (kind == "manybody") {
+    const int nu = 3;
+    auto p = std::make_shared<ManyBodyGridProduct<T>>(in, in, nu);
+    auto a = std::make_shared<std::vector<T>>(random_vector<T>(size_t(rows) * in.dim(), 1));
+    auto z = std::make_shared<std::vector<T>>(size_t(rows) * p->out_row_dim());
+    auto aa = std::make_shared<std::vector<T>>(a->size());
+    return {[=] { p->forward(rows, a->data(), z->data()); },
+            [=] { p->reverse(rows, a->data(), z->data(), aa->data()); }};
+  }
+  const auto& o = kind == "vector" ? pout : out;
+  auto x = std::make_shared<std::vector<T>>(random_vector<T>(size_t(rows) * in.dim(), 1));
+  auto y = std::make_shared<std::vector<T>>(random_vector<T>(size_t(rows) * in.dim(), 2));
+  auto z = std::make_shared<std::vector<T>>(random_vector<T>(size_t(rows) * o.dim(), 3));
+  auto xa = std::make_shared<std::vector<T>>(x->size()),
+       ya = std::make_shared<std::vector<T>>(y->size());
+  auto bind = [=](auto p) -> Case<T> {
+    return {[=] { p->forward(rows, x->data(), y->data(), z->data()); },
+            [=] { p->reverse(rows, x->data(), y->data(), z->data(), xa->data(), ya->data()); }};
+  };
+  if (kind == "cg") {  // the same paths as the Gaunt product, sparse CG
+    auto p = std::make_shared<CGTensorProduct<T>>(gaunt_description(in, in, out));
+    return {[=] { p->forward(rows, x->data(), y->data(), nullptr, z->data()); },
+            [=] {
+              p->reverse(rows, x->data(), y->data(), nullptr, z->data(), xa->data(), ya->data(),
+                         nullptr);
+            }};
+  }
+  if (kind == "grid")
+    return bind(std::make_shared<GridTensorProduct<T>>(GridProductKind::Gaunt, in, in, out));
+  if (kind == "fourier") return bind(std::make_shared<FourierTensorProduct<T>>(in, in, out));
+  return bind(std::make_shared<GridTensorProduct<T>>(GridProductKind::VectorGaunt, in, in, pout));
+}
+
+template <typename T>
+void register_all(const char* type) {
+  for (const std::string pass : {"fwd", "rev"})
+    for (const std::string kind : {"cg", "grid", "fourier", "vector", "manybody"})
+      for (int C : {32, 128})
+        for (int L = 1; L <= 8; ++L) {
+          const std::string name =
+              pass + "/" + kind + "/" + type + "/L" + std::to_string(L) + "/C" + std::to_string(C);
+          benchmark::RegisterBenchmark(name.c_str(),
+                                       [=](benchmark::State& state) {
+                                         const int rows = rows_per_call();
+                                         const Case<T> c = make_case<T>(kind, L, C, rows);
+                                         const auto& run = pass == "fwd" ? c.forward : c.reverse;
+                                         run();  // warm-up: workspaces, page faults
+                                         for (auto _ : state) run();
+                                         state.counters["rows"] = rows;
+                                         state.counters["threads"] =
+                                             Kokkos::DefaultHostExecutionSpace::concurrency();
+                                       })
+              ->Unit(benchmark::kMillisecond)
+              ->UseRealTime()
+              ->MinTime(0.2);
+        }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Kokkos::ScopeGuard kokkos(argc, argv);
+  register_all<float>("float");
+  register_all<double>("double");
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
