@@ -15,7 +15,6 @@
 #include <openmm/VerletIntegrator.h>
 #include <openmm/serialization/XmlSerializer.h>
 
-#include <Kokkos_Core.hpp>
 #include <cmath>
 #include <cstdio>
 #include <equinet/potential.hpp>
@@ -92,7 +91,6 @@ class EquinetForceTest : public ::testing::TestWithParam<std::string> {
     // Platforms shipped as plugins (CPU) first, then ours.
     OpenMM::Platform::loadPluginsFromDirectory(OpenMM::Platform::getDefaultPluginsDirectory());
     OpenMM::Platform::loadPluginsFromDirectory(EQUINET_OPENMM_PLUGIN_DIR);
-    if (!Kokkos::is_initialized()) Kokkos::initialize();  // for direct core calls
   }
 
   void SetUp() override {

@@ -4,25 +4,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <Kokkos_Core.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 
 namespace EquinetPlugin {
 
 namespace {
-
-// OpenMM owns the process, so nobody else may have started Kokkos. It is
-// started on first use and left running: contexts (and their Kokkos views)
-// can outlive any point at which we could finalize it safely.
-void ensureKokkosInitialized() {
-  static std::mutex mutex;
-  std::lock_guard<std::mutex> lock(mutex);
-  if (!Kokkos::is_initialized()) Kokkos::initialize();
-}
 
 // A private temporary copy of the model bytes, removed when it goes out of
 // scope. Potential::load reads from a path only.
@@ -80,7 +69,6 @@ std::string readModelFile(const std::string& path) {
 std::unique_ptr<equinet::Potential> loadPotential(const std::string& modelBytes,
                                                   const std::string& modelName,
                                                   equinet::Precision precision) {
-  ensureKokkosInitialized();
   TemporaryModelFile file(modelBytes);
   try {
     equinet::LoadOptions options;
