@@ -1,0 +1,52 @@
+// MACE's convolution: e3nn TensorProduct with "uvu" instructions, one output
+// slot per instruction (mace `tp_out_irreps_with_instructions`), weights per
+// edge from the radial MLP, messages summed into receivers:
+//   M[i][slot][m3][u] = Σ_{e: recv(e)=i} Σ_{m1,m2} norm C[m1,m2,m3] w_e[ins][u]
+//   x[send(e)][b1][m1][u] Y_e[l2][m2]
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "equinet/nn/feature_layout.hpp"
+
+namespace equinet::mace {
+
+template <typename T>
+struct EdgeGraph;
+
+template <typename T>
+class ConvTP {
+ public:
+  ConvTP() = default;
+  // in: node features (layer input), lmax: spherical harmonics degree,
+  // target: irreps the output slots are filtered by.
+  ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target);
+
+  const nn::FeatureLayout& in() const { return in_; }
+  const nn::FeatureLayout& mid() const { return mid_; }
+  int weight_count() const { return weight_count_; }
+  int sh_dim() const { return (lmax_ + 1) * (lmax_ + 1); }
+
+  // M (n_centers x mid.dim) = Σ over each receiver's edges.
+  void forward(const EdgeGraph<T>& g, const T* x, const T* Y, const T* w, T* M) const;
+  // From M_adj: x_adj (+=, every node), w_adj (=, per edge), Y_adj (+=, per edge).
+  void reverse(const EdgeGraph<T>& g, const T* x, const T* Y, const T* w, const T* M_adj, T* x_adj,
+               T* w_adj, T* Y_adj) const;
+
+ private:
+  struct Entry {
+    int m1, m2, m3;
+    T c;  // norm * C[m1,m2,m3]
+  };
+  struct Instruction {
+    int block_in, l_in, l_sh, slot, l_out, mul, weight_offset;
+    std::vector<Entry> entries;
+  };
+  void edge_forward(const Instruction& ins, const T* x, const T* Y, const T* w, T* M) const;
+  nn::FeatureLayout in_, mid_;
+  int lmax_ = 0, weight_count_ = 0;
+  std::vector<Instruction> instructions_;
+};
+
+}  // namespace equinet::mace

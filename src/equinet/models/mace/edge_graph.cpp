@@ -1,0 +1,21 @@
+#include "equinet/models/mace/edge_graph.hpp"
+
+#include <cstddef>
+using std::size_t;
+
+namespace equinet::mace {
+
+template <typename T>
+void EdgeGraph<T>::index_by_sender() {
+  send_offsets.assign(size_t(n_nodes) + 1, 0);
+  for (int s : senders) ++send_offsets[size_t(s) + 1];
+  for (int64_t i = 0; i < n_nodes; ++i) send_offsets[i + 1] += send_offsets[i];
+  by_sender.resize(senders.size());
+  std::vector<int64_t> fill(send_offsets.begin(), send_offsets.end() - 1);
+  for (int64_t e = 0; e < n_edges(); ++e) by_sender[fill[senders[e]]++] = e;
+}
+
+template struct EdgeGraph<float>;
+template struct EdgeGraph<double>;
+
+}  // namespace equinet::mace

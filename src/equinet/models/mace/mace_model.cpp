@@ -1,0 +1,394 @@
+#include "equinet/models/mace/mace_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "equinet/detail/parallel.hpp"
+#include "equinet/io/safetensors.hpp"
+#include "equinet/potential.hpp"
+#include "equinet/so3/spherical_harmonics.hpp"
+
+namespace equinet::mace {
+
+using detail::grow;
+using detail::parallel_for;
+using detail::parallel_rows;
+
+namespace {
+
+so3::Irreps scalars(int n) { return so3::Irreps({{n, so3::Irrep{0, 1}}}); }
+
+// mace: (sh_irreps * num_features).sort().simplify(), with both parities of
+// every l when hidden irreps contain pseudo-scalars.
+so3::Irreps interaction_irreps(int max_ell, int channels, bool both_parities) {
+  std::vector<so3::MulIrrep> blocks;
+  for (int l = 0; l <= max_ell; ++l) {
+    const int p = (l % 2) ? -1 : 1;
+    blocks.push_back({channels, so3::Irrep{l, p}});
+    if (both_parities) blocks.push_back({channels, so3::Irrep{l, -p}});
+  }
+  return so3::Irreps(blocks).sorted().simplified();
+}
+
+double scalar_or_single(const io::SafetensorsFile& f, const std::string& key) {
+  const auto v = f.read_f64(key);
+  if (v.size() != 1)
+    throw Error(f.path() + ": tensor '" + key + "' must hold one value (single head)");
+  return v[0];
+}
+
+template <typename T>
+inline T sigmoid(T x) {
+  return T(1) / (T(1) + std::exp(-x));
+}
+
+}  // namespace
+
+template <typename T>
+MaceModel<T>::MaceModel(const io::SafetensorsFile& f, const MaceConfig& c)
+    : config_(c), act_c_(nn::normalized_silu_constant<T>()) {
+  const int n_el = int(c.atomic_numbers.size());
+  const int K = c.hidden_irreps[0].mul;
+  const std::string& path = f.path();
+  auto count = [&](const std::string& key) {
+    num_parameters_ += f.tensor(key).numel();
+    return f.read_f64(key);
+  };
+
+  // radial basis
+  radial_basis_.r_max = T(f.read_scalar_f64("radial_embedding.cutoff_fn.r_max"));
+  radial_basis_.p = int(f.read_scalar_int("radial_embedding.cutoff_fn.p"));
+  radial_basis_.prefactor = T(f.read_scalar_f64("radial_embedding.bessel_fn.prefactor"));
+  for (double w : f.read_f64("radial_embedding.bessel_fn.bessel_weights", {c.num_bessel}))
+    radial_basis_.weights.push_back(T(w));
+  if (std::abs(double(radial_basis_.r_max) - c.r_max) > 1e-12)
+    throw Error(path + ": radial_embedding.cutoff_fn.r_max disagrees with config r_max");
+
+  // node embedding: o3.Linear(n_el x 0e -> K x 0e) on one-hot attributes
+  const auto emb = count("node_embedding.linear.weight");
+  if (int(emb.size()) != n_el * K)
+    throw Error(path + ": tensor 'node_embedding.linear.weight' has " + std::to_string(emb.size()) +
+                " values, expected " + std::to_string(n_el * K));
+  embedding_.resize(emb.size());
+  for (size_t i = 0; i < emb.size(); ++i) embedding_[i] = T(emb[i] / std::sqrt(double(n_el)));
+
+  // E0s and scale/shift
+  {
+    const auto e0 = f.read_f64("atomic_energies_fn.atomic_energies");
+    if (int(e0.size()) != n_el)
+      throw Error(path +
+                  ": tensor 'atomic_energies_fn.atomic_energies' must have one value per element");
+    config_.atomic_energies = e0;
+  }
+  if (c.model_class == "ScaleShiftMACE") {
+    scale_ = T(scalar_or_single(f, "scale_shift.scale"));
+    shift_ = T(scalar_or_single(f, "scale_shift.shift"));
+  }
+
+  const int L = c.num_interactions;
+  const bool pseudo = c.hidden_irreps.count(so3::Irrep{0, -1}) > 0;
+  const so3::Irreps hidden = c.hidden_irreps;
+  const so3::Irreps hidden_scalars({hidden[0]});
+  layers_.resize(L);
+  for (int l = 0; l < L; ++l) {
+    Layer& Ly = layers_[l];
+    const std::string I = "interactions." + std::to_string(l) + ".";
+    const std::string P = "products." + std::to_string(l) + ".";
+    const std::string R = "readouts." + std::to_string(l) + ".";
+    Ly.residual = l > 0 || c.first_layer_residual;
+    Ly.in_irreps = l == 0 ? scalars(K) : hidden;
+    Ly.target_irreps = interaction_irreps(c.max_ell, K, l > 0 && pseudo);
+    Ly.out_irreps = l == L - 1 ? hidden_scalars : hidden;
+    Ly.linear_up = nn::IrrepsLinear<T>(Ly.in_irreps, Ly.in_irreps, count(I + "linear_up.weight"), 1,
+                                       path + ": " + I + "linear_up.weight");
+    Ly.conv = ConvTP<T>(Ly.in_irreps, c.max_ell, Ly.target_irreps);
+    // radial MLP
+    std::vector<int> widths{c.num_bessel};
+    for (int w : c.radial_mlp) widths.push_back(w);
+    widths.push_back(Ly.conv.weight_count());
+    std::vector<std::vector<double>> mlp;
+    for (size_t k = 0; k + 1 < widths.size(); ++k) {
+      const std::string key = I + "conv_tp_weights.layer" + std::to_string(k) + ".weight";
+      num_parameters_ += f.tensor(key).numel();
+      mlp.push_back(f.read_f64(key, {widths[k], widths[k + 1]}));
+    }
+    Ly.radial = nn::RadialMLP<T>(widths, mlp, path + ": " + I + "conv_tp_weights");
+    // linear after the convolution, with 1/avg_num_neighbors folded in
+    auto lin = count(I + "linear.weight");
+    for (double& w : lin) w /= c.avg_num_neighbors;
+    Ly.linear = nn::IrrepsLinear<T>(Ly.conv.mid().irreps, Ly.target_irreps, lin, 1,
+                                    path + ": " + I + "linear.weight");
+    if (Ly.residual)
+      Ly.skip = nn::IrrepsLinear<T>(Ly.in_irreps, Ly.out_irreps, count(I + "skip_tp.weight"), n_el,
+                                    path + ": " + I + "skip_tp.weight");
+    else
+      Ly.skip = nn::IrrepsLinear<T>(Ly.target_irreps, Ly.target_irreps, count(I + "skip_tp.weight"),
+                                    n_el, path + ": " + I + "skip_tp.weight");
+    Ly.contraction = SymmetricContraction<T>(f, P + "symmetric_contractions", Ly.target_irreps,
+                                             Ly.out_irreps, c.correlation[l], n_el);
+    for (const auto& key : f.keys())
+      if (key.rfind(P + "symmetric_contractions.", 0) == 0 &&
+          key.find(".weights") != std::string::npos && key.find("_zeroed") == std::string::npos)
+        num_parameters_ += f.tensor(key).numel();
+    Ly.product_linear =
+        nn::IrrepsLinear<T>(Ly.out_irreps, Ly.out_irreps, count(P + "linear.weight"), 1,
+                            path + ": " + P + "linear.weight");
+    Ly.nonlinear_readout = (l == L - 1) && L > 1;
+    if (Ly.nonlinear_readout) {
+      const int mlp_width = c.mlp_irreps.dim();
+      Ly.readout_1 =
+          nn::IrrepsLinear<T>(Ly.out_irreps, scalars(mlp_width), count(R + "linear_1.weight"), 1,
+                              path + ": " + R + "linear_1.weight");
+      Ly.readout_2 =
+          nn::IrrepsLinear<T>(scalars(mlp_width), scalars(1), count(R + "linear_2.weight"), 1,
+                              path + ": " + R + "linear_2.weight");
+    } else {
+      Ly.readout_1 = nn::IrrepsLinear<T>(Ly.out_irreps, scalars(1), count(R + "linear.weight"), 1,
+                                         path + ": " + R + "linear.weight");
+    }
+  }
+}
+
+template <typename T>
+int MaceModel<T>::max_exchange_width() const {
+  // h_out of every layer but the last, and its adjoint, cross ranks
+  int w = 0;
+  for (size_t l = 0; l + 1 < layers_.size(); ++l) w = std::max(w, layers_[l].out_irreps.dim());
+  return w;
+}
+
+template <typename T>
+void MaceModel<T>::forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in) {
+  Layer& Ly = layers_[l];
+  const int64_t nn_ = g.n_nodes, nc = g.n_centers, E = g.n_edges();
+  const int din = Ly.in_irreps.dim(), dmid = Ly.conv.mid().dim, dt = Ly.target_irreps.dim(),
+            dout = Ly.out_irreps.dim(), nw = Ly.conv.weight_count();
+  const int* species = g.species.data();
+  grow(Ly.h_up, size_t(nn_) * din);
+  grow(Ly.w, size_t(E) * nw);
+  grow(Ly.M, size_t(nc) * dmid);
+  grow(Ly.A0, size_t(nc) * dt);
+  grow(Ly.A, size_t(nc) * dt);
+  grow(Ly.B, size_t(nc) * dout);
+  grow(Ly.sc, size_t(nc) * dout);
+  grow(Ly.h_out, size_t(nn_) * dout);
+
+  parallel_rows("equinet::mace::linear_up", nn_, [&](int64_t b, int64_t e) {
+    Ly.linear_up.forward(b, e, h_in, din, Ly.h_up.data(), din, nullptr, false);
+  });
+  Ly.radial.forward(E, feats_.data(), Ly.w.data(), true);
+  Ly.conv.forward(g, Ly.h_up.data(), Y_.data(), Ly.w.data(), Ly.M.data());
+  parallel_rows("equinet::mace::linear", nc, [&](int64_t b, int64_t e) {
+    Ly.linear.forward(b, e, Ly.M.data(), dmid, Ly.A0.data(), dt, nullptr, false);
+    if (Ly.residual) {
+      std::copy(Ly.A0.data() + b * dt, Ly.A0.data() + e * dt, Ly.A.data() + b * dt);
+      Ly.skip.forward(b, e, h_in, din, Ly.sc.data(), dout, species, false);
+    } else {
+      Ly.skip.forward(b, e, Ly.A0.data(), dt, Ly.A.data(), dt, species, false);
+    }
+  });
+  Ly.contraction.forward(nc, Ly.A.data(), species, Ly.B.data());
+  parallel_rows("equinet::mace::product_linear", nc, [&](int64_t b, int64_t e) {
+    Ly.product_linear.forward(b, e, Ly.B.data(), dout, Ly.h_out.data(), dout, nullptr, false);
+    if (Ly.residual)
+      for (int64_t k = b * dout; k < e * dout; ++k) Ly.h_out[k] += Ly.sc[k];
+  });
+  std::fill(Ly.h_out.begin() + nc * dout, Ly.h_out.begin() + nn_ * dout, T(0));
+}
+
+template <typename T>
+void MaceModel<T>::readout_forward(Layer& Ly, int64_t n, std::vector<double>& node_sum) {
+  const int dout = Ly.out_irreps.dim();
+  if (!Ly.nonlinear_readout) {
+    parallel_rows("equinet::mace::readout", n, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) {
+        T y = 0;
+        Ly.readout_1.forward(0, 1, Ly.h_out.data() + i * dout, dout, &y, 1, nullptr, false);
+        node_sum[i] += double(y);
+      }
+    });
+    return;
+  }
+  const int dh = Ly.readout_1.out().dim;
+  grow(Ly.r_pre, size_t(n) * dh);
+  grow(Ly.r_hidden, size_t(n) * dh);
+  parallel_rows("equinet::mace::readout", n, [&](int64_t b, int64_t e) {
+    Ly.readout_1.forward(b, e, Ly.h_out.data(), dout, Ly.r_pre.data(), dh, nullptr, false);
+    for (int64_t k = b * dh; k < e * dh; ++k)
+      Ly.r_hidden[k] = act_c_ * Ly.r_pre[k] * sigmoid(Ly.r_pre[k]);
+    for (int64_t i = b; i < e; ++i) {
+      T y = 0;
+      Ly.readout_2.forward(0, 1, Ly.r_hidden.data() + i * dh, dh, &y, 1, nullptr, false);
+      node_sum[i] += double(y);
+    }
+  });
+}
+
+template <typename T>
+void MaceModel<T>::readout_reverse(Layer& Ly, int64_t n, T* h_out_adj) {
+  const int dout = Ly.out_irreps.dim();
+  const T g = scale_;  // dE/d(readout) for every local node
+  if (!Ly.nonlinear_readout) {
+    parallel_rows("equinet::mace::readout_reverse", n, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i)
+        Ly.readout_1.reverse(i, i + 1, &g, 0, h_out_adj, dout, nullptr);
+    });
+    return;
+  }
+  const int dh = Ly.readout_1.out().dim;
+  parallel_rows("equinet::mace::readout_reverse", n, [&](int64_t b, int64_t e) {
+    std::vector<T> hidden_adj(dh);
+    for (int64_t i = b; i < e; ++i) {
+      std::fill(hidden_adj.begin(), hidden_adj.end(), T(0));
+      Ly.readout_2.reverse(0, 1, &g, 0, hidden_adj.data(), dh, nullptr);
+      const T* z = Ly.r_pre.data() + i * dh;
+      for (int k = 0; k < dh; ++k) {
+        const T s = sigmoid(z[k]);
+        hidden_adj[k] *= act_c_ * s * (T(1) + z[k] * (T(1) - s));
+      }
+      Ly.readout_1.reverse(0, 1, hidden_adj.data(), dh, h_out_adj + i * dout, dout, nullptr);
+    }
+  });
+}
+
+template <typename T>
+void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
+  Layer& Ly = layers_[l];
+  const int64_t nn_ = g.n_nodes, nc = g.n_centers, E = g.n_edges();
+  const int din = Ly.in_irreps.dim(), dmid = Ly.conv.mid().dim, dt = Ly.target_irreps.dim(),
+            dout = Ly.out_irreps.dim(), nw = Ly.conv.weight_count(), nb = config_.num_bessel;
+  const int* species = g.species.data();
+  grow(Ly.B_adj, size_t(nc) * dout);
+  grow(Ly.A_adj, size_t(nc) * dt);
+  grow(Ly.A0_adj, size_t(nc) * dt);
+  grow(Ly.M_adj, size_t(nc) * dmid);
+  grow(Ly.h_up_adj, size_t(nn_) * din);
+  grow(Ly.w_adj, size_t(E) * nw);
+  grow(Ly.feats_adj, size_t(E) * nb);
+  T* h_out_adj = Ly.h_out_adj.data();
+
+  parallel_rows("equinet::mace::product_linear_reverse", nc, [&](int64_t b, int64_t e) {
+    std::fill(Ly.B_adj.begin() + b * dout, Ly.B_adj.begin() + e * dout, T(0));
+    Ly.product_linear.reverse(b, e, h_out_adj, dout, Ly.B_adj.data(), dout, nullptr);
+  });
+  Ly.contraction.reverse(nc, Ly.A.data(), species, Ly.B_adj.data(), Ly.A_adj.data());
+  parallel_rows("equinet::mace::linear_reverse", nc, [&](int64_t b, int64_t e) {
+    if (Ly.residual) {
+      std::copy(Ly.A_adj.data() + b * dt, Ly.A_adj.data() + e * dt, Ly.A0_adj.data() + b * dt);
+    } else {
+      std::fill(Ly.A0_adj.begin() + b * dt, Ly.A0_adj.begin() + e * dt, T(0));
+      Ly.skip.reverse(b, e, Ly.A_adj.data(), dt, Ly.A0_adj.data(), dt, species);
+    }
+    std::fill(Ly.M_adj.begin() + b * dmid, Ly.M_adj.begin() + e * dmid, T(0));
+    Ly.linear.reverse(b, e, Ly.A0_adj.data(), dt, Ly.M_adj.data(), dmid, nullptr);
+  });
+  std::fill(Ly.h_up_adj.begin(), Ly.h_up_adj.begin() + nn_ * din, T(0));
+  Ly.conv.reverse(g, Ly.h_up.data(), Y_.data(), Ly.w.data(), Ly.M_adj.data(), Ly.h_up_adj.data(),
+                  Ly.w_adj.data(), Y_adj_.data());
+  Ly.radial.reverse(E, Ly.w_adj.data(), Ly.feats_adj.data());
+  if (h_in_adj) {
+    parallel_rows("equinet::mace::linear_up_reverse", nn_, [&](int64_t b, int64_t e) {
+      std::fill(h_in_adj + b * din, h_in_adj + e * din, T(0));
+      Ly.linear_up.reverse(b, e, Ly.h_up_adj.data(), din, h_in_adj, din, nullptr);
+      if (Ly.residual && b < nc)
+        Ly.skip.reverse(b, std::min(e, nc), h_out_adj, dout, h_in_adj, din, species);
+    });
+  }
+}
+
+template <typename T>
+void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool gradients,
+                            MaceOutputs<T>& out) {
+  const int64_t nn_ = g.n_nodes, nl = g.n_local, E = g.n_edges();
+  const int lmax = config_.max_ell, nsh = so3::sh_size(lmax), nb = config_.num_bessel;
+  const int K = config_.hidden_irreps[0].mul;
+  const size_t L = layers_.size();
+
+  // edge blocks: lengths, Y, radial features (and their derivatives)
+  grow(lengths_, size_t(E));
+  grow(Y_, size_t(E) * nsh);
+  grow(feats_, size_t(E) * nb);
+  if (gradients) {
+    grow(dY_, size_t(E) * nsh * 3);
+    grow(dfeats_, size_t(E) * nb);
+    grow(Y_adj_, size_t(E) * nsh);
+  }
+  parallel_for("equinet::mace::edges", E, [&](int64_t e) {
+    const T* v = g.vectors.data() + 3 * e;
+    const T r = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+    lengths_[e] = r;
+    so3::spherical_harmonics<T>(lmax, v, Y_.data() + e * nsh,
+                                gradients ? dY_.data() + e * nsh * 3 : nullptr);
+    radial_basis_.evaluate(r, config_.apply_cutoff, feats_.data() + e * nb,
+                           gradients ? dfeats_.data() + e * nb : nullptr);
+  });
+
+  // node embedding
+  grow(h0_, size_t(nn_) * K);
+  parallel_for("equinet::mace::embedding", nn_, [&](int64_t i) {
+    std::copy(embedding_.begin() + size_t(g.species[i]) * K,
+              embedding_.begin() + size_t(g.species[i] + 1) * K, h0_.begin() + i * K);
+  });
+
+  std::vector<double>& energies = out.node_energies;
+  energies.assign(size_t(nl), 0.0);
+  for (size_t l = 0; l < L; ++l) {
+    const T* h_in = l == 0 ? h0_.data() : layers_[l - 1].h_out.data();
+    forward_layer(l, g, h_in);
+    readout_forward(layers_[l], nl, energies);
+    if (exchange && l + 1 < L)
+      exchange->forward(layers_[l].h_out.data(), layers_[l].out_irreps.dim());
+  }
+  for (int64_t i = 0; i < nl; ++i)
+    energies[i] =
+        config_.atomic_energies[g.species[i]] + double(scale_) * energies[i] + double(shift_);
+  if (!gradients) return;
+
+  // reverse pass
+  std::fill(Y_adj_.begin(), Y_adj_.begin() + E * nsh, T(0));
+  h_in_adj_.resize(L);
+  for (size_t l = L; l-- > 0;) {
+    Layer& Ly = layers_[l];
+    const int dout = Ly.out_irreps.dim();
+    // h_out_adj: from the next layer's input adjoint (exchanged back to owners)
+    grow(Ly.h_out_adj, size_t(nn_) * dout);
+    if (l + 1 < L) {
+      std::copy(h_in_adj_[l + 1].begin(), h_in_adj_[l + 1].begin() + nn_ * dout,
+                Ly.h_out_adj.begin());
+      if (exchange) exchange->reverse(Ly.h_out_adj.data(), dout);
+    } else {
+      std::fill(Ly.h_out_adj.begin(), Ly.h_out_adj.begin() + nn_ * dout, T(0));
+    }
+    readout_reverse(Ly, nl, Ly.h_out_adj.data());
+    T* h_in_adj = nullptr;
+    if (l > 0) {
+      grow(h_in_adj_[l], size_t(nn_) * Ly.in_irreps.dim());
+      h_in_adj = h_in_adj_[l].data();
+    }
+    reverse_layer(l, g, h_in_adj);
+  }
+
+  // edge forces: dE/dr_e from Y and the radial features of every layer
+  out.edge_forces.resize(size_t(E) * 3);
+  parallel_for("equinet::mace::edge_forces", E, [&](int64_t e) {
+    T f[3] = {0, 0, 0};
+    const T* ya = Y_adj_.data() + e * nsh;
+    const T* dy = dY_.data() + e * nsh * 3;
+    for (int k = 0; k < nsh; ++k)
+      for (int d = 0; d < 3; ++d) f[d] += ya[k] * dy[3 * k + d];
+    T dr = 0;
+    for (size_t l = 0; l < L; ++l) {
+      const T* fa = layers_[l].feats_adj.data() + e * nb;
+      const T* df = dfeats_.data() + e * nb;
+      for (int n = 0; n < nb; ++n) dr += fa[n] * df[n];
+    }
+    const T* v = g.vectors.data() + 3 * e;
+    const T inv_r = T(1) / lengths_[e];
+    for (int d = 0; d < 3; ++d) out.edge_forces[3 * e + d] = f[d] + dr * v[d] * inv_r;
+  });
+}
+
+template class MaceModel<float>;
+template class MaceModel<double>;
+
+}  // namespace equinet::mace

@@ -1,0 +1,81 @@
+// A MACE model (mace-torch's ScaleShiftMACE / MACE) evaluated natively:
+// forward blocks layer by layer, then the hand-written reverse (adjoint)
+// pass in exact reverse order, ending in edge forces dE/dr_e.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "equinet/models/mace/conv_tp.hpp"
+#include "equinet/models/mace/edge_graph.hpp"
+#include "equinet/models/mace/mace_config.hpp"
+#include "equinet/models/mace/symmetric_contraction.hpp"
+#include "equinet/nn/irreps_linear.hpp"
+#include "equinet/nn/radial_basis.hpp"
+#include "equinet/nn/radial_mlp.hpp"
+
+namespace equinet {
+class GhostExchange;
+}
+namespace equinet::io {
+class SafetensorsFile;
+}
+
+namespace equinet::mace {
+
+template <typename T>
+struct MaceOutputs {
+  std::vector<double> node_energies;  // n_local, eV (E0 included)
+  std::vector<T> edge_forces;         // n_edges x 3: dE/dr_e
+};
+
+template <typename T>
+class MaceModel {
+ public:
+  MaceModel(const io::SafetensorsFile& file, const MaceConfig& config);
+
+  const MaceConfig& config() const { return config_; }
+  int64_t num_parameters() const { return num_parameters_; }
+  int max_exchange_width() const;
+
+  // Energies of nodes [0, g.n_local); edge forces when `gradients`.
+  // With `exchange`, ghost node features are filled between layers and their
+  // adjoints sent back in the reverse pass.
+  void evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool gradients,
+                MaceOutputs<T>& out);
+
+ private:
+  struct Layer {
+    bool residual = true;
+    so3::Irreps in_irreps, target_irreps, out_irreps;
+    nn::IrrepsLinear<T> skip, linear_up, linear, product_linear;
+    nn::RadialMLP<T> radial;
+    ConvTP<T> conv;
+    SymmetricContraction<T> contraction;
+    // readout: linear (intermediate) or linear_1 -> silu -> linear_2 (last)
+    nn::IrrepsLinear<T> readout_1, readout_2;
+    bool nonlinear_readout = false;
+    // buffers
+    std::vector<T> h_up, w, M, A0, A, B, sc, h_out, r_hidden, r_pre;
+    std::vector<T> h_up_adj, w_adj, M_adj, A0_adj, A_adj, B_adj, h_out_adj, feats_adj;
+  };
+  void forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in);
+  void reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj);
+  void readout_forward(Layer& L, int64_t n, std::vector<double>& node_sum);
+  void readout_reverse(Layer& L, int64_t n, T* h_out_adj);
+
+  MaceConfig config_;
+  int64_t num_parameters_ = 0;
+  nn::BesselEnvelope<T> radial_basis_;
+  std::vector<T> embedding_;  // [element][n_scalar]
+  std::vector<Layer> layers_;
+  T scale_ = 1, shift_ = 0;
+  T act_c_ = 1;
+  // per-evaluation buffers (grown, never shrunk)
+  std::vector<T> lengths_, Y_, dY_, feats_, dfeats_, Y_adj_, h0_, h0_adj_;
+  std::vector<std::vector<T>> h_in_adj_;
+};
+
+}  // namespace equinet::mace

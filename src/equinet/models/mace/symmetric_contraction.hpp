@@ -1,0 +1,54 @@
+// MACE's symmetric contraction: for each output irrep and channel u, a
+// polynomial of degree <= correlation in the node's A features,
+//   B[m_out][u] = Σ_ν Σ_{i1..iν} (Σ_k U_ν[m_out, i1..iν, k] W_ν[e][k][u]) A[i1][u] ... A[iν][u].
+// mace evaluates it Horner-style; as the monomials commute we sum U over the
+// permutations of (i1..iν) once at load time and keep only the non-zero
+// monomials, with coefficients per element and channel.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "equinet/nn/feature_layout.hpp"
+
+namespace equinet::io {
+class SafetensorsFile;
+}
+
+namespace equinet::mace {
+
+template <typename T>
+class SymmetricContraction {
+ public:
+  SymmetricContraction() = default;
+  // in: the A irreps (K x (0e + 1o + ...)), out: one block per contraction,
+  // prefix: e.g. "products.0.symmetric_contractions".
+  SymmetricContraction(const io::SafetensorsFile& file, const std::string& prefix,
+                       const so3::Irreps& in, const so3::Irreps& out, int correlation,
+                       int num_elements);
+
+  const nn::FeatureLayout& out() const { return out_; }
+  int64_t monomial_count() const;
+
+  // rows [0, n): B = SC(A) (m-major layouts), species per row.
+  void forward(int64_t n, const T* A, const int* species, T* B) const;
+  // A_adj (=) from B_adj.
+  void reverse(int64_t n, const T* A, const int* species, const T* B_adj, T* A_adj) const;
+
+ private:
+  struct Monomial {
+    int m_out, degree;
+    int idx[4];
+  };
+  struct Output {
+    int block;  // output block
+    std::vector<Monomial> monomials;
+    std::vector<T> values;  // [element][monomial][channel]
+  };
+  nn::FeatureLayout out_;
+  int channels_ = 0, in_dim_ = 0, num_elements_ = 0;
+  std::vector<Output> outputs_;
+};
+
+}  // namespace equinet::mace

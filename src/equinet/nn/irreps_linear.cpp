@@ -1,0 +1,103 @@
+#include "equinet/nn/irreps_linear.hpp"
+
+#include <cmath>
+
+#include "equinet/potential.hpp"
+
+namespace equinet::nn {
+
+template <typename T>
+int64_t IrrepsLinear<T>::weight_count(const so3::Irreps& in, const so3::Irreps& out, int num_sets) {
+  int64_t n = 0;
+  for (const auto& a : in.blocks())
+    for (const auto& b : out.blocks())
+      if (a.ir == b.ir) n += int64_t(a.mul) * num_sets * b.mul;
+  return n;
+}
+
+template <typename T>
+IrrepsLinear<T>::IrrepsLinear(const so3::Irreps& in, const so3::Irreps& out,
+                              const std::vector<double>& weights, int num_sets,
+                              const std::string& what)
+    : in_(in), out_(out), num_sets_(num_sets) {
+  if (int64_t(weights.size()) != weight_count(in, out, num_sets))
+    throw Error(what + ": expected " + std::to_string(weight_count(in, out, num_sets)) +
+                " weights for " + in.str() + " -> " + out.str() + ", found " +
+                std::to_string(weights.size()));
+  std::vector<double> fan_in(out.size(), 0.0);
+  for (size_t i = 0; i < in.size(); ++i)
+    for (size_t o = 0; o < out.size(); ++o)
+      if (in[i].ir == out[o].ir) fan_in[o] += double(in[i].mul) * num_sets;
+  size_t pos = 0;
+  for (size_t i = 0; i < in.size(); ++i)
+    for (size_t o = 0; o < out.size(); ++o) {
+      if (in[i].ir != out[o].ir) continue;
+      const int mi = in[i].mul, mo = out[o].mul;
+      const double alpha = 1.0 / std::sqrt(fan_in[o]);
+      Path p{int(i), int(o), std::vector<T>(size_t(num_sets) * mi * mo)};
+      // file order [u][set][w] (or [u][w]) -> ours [set][u][w]
+      for (int u = 0; u < mi; ++u)
+        for (int s = 0; s < num_sets; ++s)
+          for (int w = 0; w < mo; ++w)
+            p.w[(size_t(s) * mi + u) * mo + w] =
+                T(alpha * weights[pos + (size_t(u) * num_sets + s) * mo + w]);
+      pos += size_t(num_sets) * mi * mo;
+      paths_.push_back(std::move(p));
+    }
+}
+
+template <typename T>
+void IrrepsLinear<T>::forward(int64_t begin, int64_t end, const T* x, int x_stride, T* y,
+                              int y_stride, const int* set_of, bool accumulate) const {
+  for (int64_t row = begin; row < end; ++row) {
+    const T* xr = x + row * x_stride;
+    T* yr = y + row * y_stride;
+    if (!accumulate)
+      for (int k = 0; k < out_.dim; ++k) yr[k] = T(0);
+    const int set = set_of ? set_of[row] : 0;
+    for (const auto& p : paths_) {
+      const int mi = in_.irreps[p.block_in].mul, mo = out_.irreps[p.block_out].mul;
+      const int d = in_.irreps[p.block_in].ir.dim();
+      const T* W = p.w.data() + size_t(set) * mi * mo;
+      for (int m = 0; m < d; ++m) {
+        const T* xm = xr + in_.offsets[p.block_in] + m * mi;
+        T* ym = yr + out_.offsets[p.block_out] + m * mo;
+        for (int u = 0; u < mi; ++u) {
+          const T xu = xm[u];
+          const T* Wu = W + size_t(u) * mo;
+          for (int w = 0; w < mo; ++w) ym[w] += xu * Wu[w];
+        }
+      }
+    }
+  }
+}
+
+template <typename T>
+void IrrepsLinear<T>::reverse(int64_t begin, int64_t end, const T* y_adj, int y_stride, T* x_adj,
+                              int x_stride, const int* set_of) const {
+  for (int64_t row = begin; row < end; ++row) {
+    const T* gr = y_adj + row * y_stride;
+    T* xr = x_adj + row * x_stride;
+    const int set = set_of ? set_of[row] : 0;
+    for (const auto& p : paths_) {
+      const int mi = in_.irreps[p.block_in].mul, mo = out_.irreps[p.block_out].mul;
+      const int d = in_.irreps[p.block_in].ir.dim();
+      const T* W = p.w.data() + size_t(set) * mi * mo;
+      for (int m = 0; m < d; ++m) {
+        const T* gm = gr + out_.offsets[p.block_out] + m * mo;
+        T* xm = xr + in_.offsets[p.block_in] + m * mi;
+        for (int u = 0; u < mi; ++u) {
+          const T* Wu = W + size_t(u) * mo;
+          T s = T(0);
+          for (int w = 0; w < mo; ++w) s += Wu[w] * gm[w];
+          xm[u] += s;
+        }
+      }
+    }
+  }
+}
+
+template class IrrepsLinear<float>;
+template class IrrepsLinear<double>;
+
+}  // namespace equinet::nn

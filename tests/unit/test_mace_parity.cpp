@@ -1,0 +1,79 @@
+// Generic parity driver: every tests/parity/cases/*.json names a model, a
+// mace-torch reference structure, a precision and tolerances.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "support/reference_data.hpp"
+
+using namespace equinet;
+using equinet::testing::read_json;
+
+namespace {
+
+std::vector<std::string> case_files() {
+  std::vector<std::string> files;
+  const std::filesystem::path dir =
+      std::filesystem::path(EQUINET_SOURCE_DIR) / "tests/parity/cases";
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".json") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::string case_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string n = std::filesystem::path(info.param).stem().string();
+  for (char& c : n)
+    if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+  return n;
+}
+
+}  // namespace
+
+class MaceParity : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(MaceParity, MatchesMaceTorch) {
+  EQUINET_REQUIRE_SHARED();
+  const auto spec = read_json(GetParam());
+  const std::string shared = equinet::testing::shared_dir() + "/";
+  const auto ref = equinet::testing::load_reference(
+      shared + spec.at("reference").get<std::string>(), spec.at("structure").get<std::string>());
+  LoadOptions opt;
+  const bool single = spec.at("dtype") == "float32";
+  opt.precision = single ? Precision::Float32 : Precision::Float64;
+  auto pot = Potential::load(shared + spec.at("model").get<std::string>(), opt);
+  Request req;
+  req.forces = req.virial = req.atom_energies = true;
+  Results res;
+  pot->compute(ref.system(), req, res);
+  const auto& tol = spec.at("tolerance");
+
+  EXPECT_EQ(res.n_edges, ref.n_edges);
+  EXPECT_NEAR(res.energy, ref.energy, tol.at("energy_rel").get<double>() * std::abs(ref.energy));
+  const size_t n = ref.numbers.size();
+  ASSERT_EQ(res.forces.size(), 3 * n);
+  double fmax = 0;
+  for (double f : ref.forces) fmax = std::max(fmax, std::abs(f));
+  const double ftol =
+      single ? tol.at("forces_rel_max").get<double>() * fmax : tol.at("forces").get<double>();
+  for (size_t k = 0; k < 3 * n; ++k)
+    EXPECT_NEAR(res.forces[k], ref.forces[k], ftol) << "component " << k;
+  for (size_t i = 0; i < n; ++i)
+    EXPECT_NEAR(res.atom_energies[i], ref.node_energy[i], tol.at("node_energy").get<double>())
+        << "atom " << i;
+  double wmax = 0;
+  for (double w : ref.virial) wmax = std::max(wmax, std::abs(w));
+  const double wtol = single ? tol.at("virial_rel_max").get<double>() * std::max(wmax, 1.0)
+                             : tol.at("virial").get<double>();
+  for (int k = 0; k < 9; ++k) EXPECT_NEAR(res.virial[k], ref.virial[k], wtol) << "virial " << k;
+  if (ref.has_stress && !single) {
+    const double vol = equinet::testing::cell_volume(ref.cell);
+    for (int k = 0; k < 9; ++k)
+      EXPECT_NEAR(-res.virial[k] / vol, ref.stress[k], tol.at("stress").get<double>())
+          << "stress " << k;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, MaceParity, ::testing::ValuesIn(case_files()), case_name);
