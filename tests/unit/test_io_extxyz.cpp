@@ -102,6 +102,35 @@ void compare_with_json(const std::string& name) {
 TEST(IoExtxyz, SmallReferenceMatchesJson) { compare_with_json("small"); }
 TEST(IoExtxyz, PeriodicReferenceMatchesJson) { compare_with_json("periodic"); }
 
+// The training sets: frame counts and contents as their READMEs describe.
+TEST(IoExtxyz, ReadsDatasets) {
+  const std::string dir = std::string(EQUINET_SHARED_DIR) + "/datasets/";
+  if (!fs::exists(dir + "si-sw-mace/train.extxyz")) GTEST_SKIP() << dir << " not present";
+  const std::pair<const char*, std::size_t> counts[] = {
+      {"si-sw-mace/train", 480},      {"si-sw-mace/valid", 60},
+      {"si-sw-mace/test", 60},        {"ethanol-xtb-mace/train", 640},
+      {"ethanol-xtb-mace/valid", 80}, {"ethanol-xtb-mace/test", 80}};
+  for (const auto& [name, count] : counts) {
+    SCOPED_TRACE(name);
+    const auto frames = equinet::io::read_extxyz(dir + name + ".extxyz");
+    ASSERT_EQ(frames.size(), count);
+    const bool si = std::string(name).rfind("si-", 0) == 0;
+    for (const Frame& f : frames) {
+      EXPECT_EQ(f.info.at("energy").kind, InfoValue::Kind::Real);
+      EXPECT_EQ(f.arrays.at("forces").values.size(), 3 * std::size_t(f.size()));
+      if (si) {  // 64 Si in a periodic cell, with a 3x3 stress
+        EXPECT_EQ(f.numbers, std::vector<int>(64, 14));
+        EXPECT_TRUE(f.has_cell && f.pbc[0] && f.pbc[1] && f.pbc[2]);
+        EXPECT_EQ(f.info.at("stress").values.size(), 9u);
+        EXPECT_EQ(f.info.count("applied_strain"), f.info.at("config_type").text == "strained");
+      } else {  // ethanol, atom order C C O H H H H H H, not periodic
+        EXPECT_EQ(f.numbers, (std::vector<int>{6, 6, 8, 1, 1, 1, 1, 1, 1}));
+        EXPECT_FALSE(f.has_cell || f.pbc[0]);
+      }
+    }
+  }
+}
+
 // ---------------------------------------------------------------- round trip
 
 std::vector<Frame> random_frames() {

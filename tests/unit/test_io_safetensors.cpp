@@ -91,6 +91,31 @@ TEST(IoSafetensors, ReadsMaceInterchangeFile) {
   EXPECT_EQ(f.bytes().size(), fs::file_size(path));
 }
 
+// Every tensor of both interchange files reads through the typed accessors.
+TEST(IoSafetensors, EveryTensorOfInterchangeFilesReads) {
+  for (const std::string name : {"small", "periodic"}) {
+    const std::string path =
+        std::string(EQUINET_SHARED_DIR) + "/testdata/mace/" + name + ".safetensors";
+    if (!fs::exists(path)) GTEST_SKIP() << path << " not present";
+    SCOPED_TRACE(path);
+    const SafetensorsFile f = SafetensorsFile::open(path);
+    std::size_t data_bytes = 0;
+    for (const auto& key : f.keys()) {
+      const auto& t = f.tensor(key);
+      data_bytes += t.nbytes;
+      const bool floating = t.dtype == DType::F64 || t.dtype == DType::F32;
+      const std::size_t n =
+          floating ? f.read_f64(key, t.shape).size() : f.read_i64(key, t.shape).size();
+      EXPECT_EQ(int64_t(n), t.numel()) << key;
+      EXPECT_EQ(t.nbytes, n * equinet::io::dtype_size(t.dtype)) << key;
+    }
+    // The tensors tile the data section exactly (the exporter leaves no gaps).
+    uint64_t header_len;
+    std::memcpy(&header_len, f.bytes().data(), 8);
+    EXPECT_EQ(8 + header_len + data_bytes, f.bytes().size());
+  }
+}
+
 // ---------------------------------------------------------------- round trip
 
 TEST(IoSafetensors, WriteReadRoundTrip) {

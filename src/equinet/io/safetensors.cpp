@@ -232,11 +232,12 @@ SafetensorsFile SafetensorsFile::from_bytes(std::vector<uint8_t> bytes, std::str
     f.tensors_.push_back(std::move(t));
   }
 
-  // Order by offset (ties: empty tensors first) and reject overlaps. Gaps
+  // Order by offset (ties: empty tensors first, then by name) and reject overlaps. Gaps
   // are tolerated: they are harmless and some writers align tensors.
   std::sort(f.tensors_.begin(), f.tensors_.end(), [&](const TensorView& a, const TensorView& c) {
     if (a.data != c.data) return a.data < c.data;
-    return a.nbytes < c.nbytes;
+    if (a.nbytes != c.nbytes) return a.nbytes < c.nbytes;
+    return a.name < c.name;  // deterministic order for empty tensors
   });
   for (std::size_t i = 1; i < f.tensors_.size(); ++i) {
     const TensorView& prev = f.tensors_[i - 1];
