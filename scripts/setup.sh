@@ -29,6 +29,7 @@
 #   EQUINET_SKIP_APT=1 skip step 1 (e.g. without root, with packages already present)
 #   EQUINET_CMAKE_ARGS extra cmake arguments, whitespace separated
 set -euo pipefail
+# shellcheck source=scripts/deps/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/deps/common.sh"
 
 DEP_ORDER=(kokkos lammps openmm)

@@ -8,6 +8,7 @@
 #   EQUINET_TEST_JOBS     tests run in parallel (default 2)
 #   EQUINET_TEST_TIMEOUT  seconds per test without its own TIMEOUT (default 900)
 set -euo pipefail
+# shellcheck source=scripts/deps/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/deps/common.sh"
 
 bash "$EQUINET_ROOT/scripts/setup.sh" --no-example "$@"

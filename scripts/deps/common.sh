@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # variables are used by the scripts that source this file
 # Shared helpers for scripts/setup.sh, scripts/test.sh and scripts/deps/*.sh.
 # Source it; it defines variables and functions only (no side effects besides
 # creating the cache directory).

@@ -10,6 +10,7 @@
 # a partial one (no .complete) is removed and rebuilt. Reports the prefix to
 # setup.sh via equinet_dep_prefix.
 set -euo pipefail
+# shellcheck source=scripts/deps/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 KOKKOS_VERSION=3.4.1
