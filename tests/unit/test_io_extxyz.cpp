@@ -335,6 +335,9 @@ std::vector<BadInput> bad_inputs() {
       {"pbc_bad", "1\nLattice=\"1 0 0 0 1 0 0 0 1\" pbc=\"T Q T\"\nH 0 0 0\n", 2, "'Q'"},
       {"pbc_without_lattice", "1\npbc=\"T T T\"\nH 0 0 0\n", 2, "without a Lattice: pbc 'T T T'"},
       {"duplicate_info_key", "1\na=1 a=2\nH 0 0 0\n", 2, "'a'"},
+      {"duplicate_lattice",
+       "1\nLattice=\"1 0 0 0 1 0 0 0 1\" Lattice=\"2 0 0 0 2 0 0 0 2\"\nH 0 0 0\n", 2,
+       "duplicate key 'Lattice'"},
       {"missing_comment_line", "1\n", 1, "comment line"},
   };
 }

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <istream>
+#include <set>
 #include <string_view>
 
 #include "equinet/io/detail/text_numbers.hpp"
@@ -254,7 +255,9 @@ void apply_comment(Frame& frame, std::vector<Column>& cols, const std::string& l
                    const LineReader& r) {
   std::string properties = "species:S:1:pos:R:3";  // plain XYZ default
   std::string pbc_text;                            // empty when absent
+  std::set<std::string> seen;
   for (auto& kv : tokenize_comment(line, r)) {
+    if (!seen.insert(kv.key).second) r.fail("duplicate key", kv.key);
     if (kv.key == "Properties") {
       properties = kv.value;
     } else if (kv.key == "Lattice") {
@@ -273,7 +276,6 @@ void apply_comment(Frame& frame, std::vector<Column>& cols, const std::string& l
           r.fail("bad logical in pbc:", items[items.size() == 1 ? 0 : k]);
       pbc_text = kv.value;
     } else {
-      if (frame.info.count(kv.key)) r.fail("duplicate key", kv.key);
       frame.info[kv.key] = to_info_value(kv.value);
     }
   }
