@@ -100,6 +100,8 @@ void BasicNeighborBuilder<ExecutionSpace>::build(int64_t n_atoms, const double* 
   detail::ensure_rows(bins.wrap, std::size_t(n), "equinet::neighbor::wrap");
   detail::ensure_rows(bins.bin, std::size_t(n), "equinet::neighbor::bin");
   detail::ensure_rows(bins.bin_atoms, std::size_t(n), "equinet::neighbor::bin_atoms");
+  detail::ensure_rows(bins.binned_positions, std::size_t(n), "equinet::neighbor::binned_positions");
+  detail::ensure_rows(bins.binned_wrap, std::size_t(n), "equinet::neighbor::binned_wrap");
   const int far = detail::wrap_into_cell<ExecutionSpace>(pos, geometry, n, bins);
   if (far >= 0)
     throw Error("neighbour list: atom " + std::to_string(far) +
@@ -108,9 +110,18 @@ void BasicNeighborBuilder<ExecutionSpace>::build(int64_t n_atoms, const double* 
   detail::fractional_range<ExecutionSpace>(bins, geometry, n, s_min, s_max);
   const detail::BinGrid grid = detail::make_bin_grid(geometry, cutoff, s_min, s_max, n);
   detail::fill_bins<ExecutionSpace>(grid, n, bins);
+  detail::gather_in_bin_order<ExecutionSpace>(pos, n, bins);
 
-  detail::PairSearch<MemorySpace, decltype(pos)> search{
-      pos, bins.wrap, bins.bin, bins.bin_offsets, bins.bin_atoms, {}, grid, cutoff * cutoff};
+  detail::PairSearch<MemorySpace, decltype(pos)> search{pos,
+                                                        bins.wrap,
+                                                        bins.bin,
+                                                        bins.bin_offsets,
+                                                        bins.bin_atoms,
+                                                        bins.binned_positions,
+                                                        bins.binned_wrap,
+                                                        {},
+                                                        grid,
+                                                        cutoff * cutoff};
   for (int k = 0; k < 9; ++k) search.lattice[k] = geometry.lattice[k];
 
   auto& edges = workspace_->edges;

@@ -128,4 +128,23 @@ void fill_bins(const BinGrid& grid, int n, AtomBins<typename ExecutionSpace::mem
       });
 }
 
+// Copies positions and wraps into bin order (bins.binned_*).
+template <class ExecutionSpace, class Positions>
+void gather_in_bin_order(const Positions& positions, int n,
+                         AtomBins<typename ExecutionSpace::memory_space>& bins) {
+  auto atoms = bins.bin_atoms;
+  auto wrap = bins.wrap;
+  auto binned_positions = bins.binned_positions;
+  auto binned_wrap = bins.binned_wrap;
+  Kokkos::parallel_for(
+      "equinet::neighbor::gather_in_bin_order", Kokkos::RangePolicy<ExecutionSpace>(0, n),
+      KOKKOS_LAMBDA(const int slot) {
+        const int i = atoms(slot);
+        for (int d = 0; d < 3; ++d) {
+          binned_positions(slot, d) = positions(i, d);
+          binned_wrap(slot, d) = wrap(i, d);
+        }
+      });
+}
+
 }  // namespace equinet::neighbor::detail

@@ -21,11 +21,15 @@ KOKKOS_INLINE_FUNCTION double lattice_shift(const double* lattice, int n0, int n
 
 template <class MemorySpace, class Positions>
 struct PairSearch {
+  using IntRows = Kokkos::View<const int* [3], Kokkos::LayoutRight, MemorySpace>;
   Positions positions;  // the caller's (unwrapped) positions, n x 3
-  Kokkos::View<const int* [3], Kokkos::LayoutRight, MemorySpace> wrap;
-  Kokkos::View<const int* [3], Kokkos::LayoutRight, MemorySpace> bin;
+  IntRows wrap;         // per atom: lattice image removed when wrapping
+  IntRows bin;          // per atom: bin coordinates
   Kokkos::View<const int64_t*, Kokkos::LayoutRight, MemorySpace> bin_offsets;
   Kokkos::View<const int*, Kokkos::LayoutRight, MemorySpace> bin_atoms;
+  // positions / wrap in bin_atoms order (candidate senders, read contiguously)
+  Kokkos::View<const double* [3], Kokkos::LayoutRight, MemorySpace> binned_positions;
+  IntRows binned_wrap;
   double lattice[9];
   BinGrid grid;
   double cutoff_squared;
@@ -64,13 +68,14 @@ struct PairSearch {
             const int j = bin_atoms(slot);
             // Sender image m is relative to the wrapped positions; fold the
             // wrapping of i and j back in so n refers to the caller's positions.
-            const int n0 = m[0] + wrap(i, 0) - wrap(j, 0);
-            const int n1 = m[1] + wrap(i, 1) - wrap(j, 1);
-            const int n2 = m[2] + wrap(i, 2) - wrap(j, 2);
+            const int n0 = m[0] + wrap(i, 0) - binned_wrap(slot, 0);
+            const int n1 = m[1] + wrap(i, 1) - binned_wrap(slot, 1);
+            const int n2 = m[2] + wrap(i, 2) - binned_wrap(slot, 2);
             if (i == j && n0 == 0 && n1 == 0 && n2 == 0) continue;
             double r2 = 0.0;
             for (int d = 0; d < 3; ++d) {
-              const double r = (xi[d] - positions(j, d)) - lattice_shift(lattice, n0, n1, n2, d);
+              const double r =
+                  (xi[d] - binned_positions(slot, d)) - lattice_shift(lattice, n0, n1, n2, d);
               r2 += r * r;
             }
             if (r2 < cutoff_squared) visit(j, n0, n1, n2, r2);
@@ -90,7 +95,8 @@ int64_t count_edges(const Search& search, const Counts& counts, int n) {
   const double min_sep2 = kMinSeparation * kMinSeparation;
   Kokkos::parallel_reduce(
       "equinet::neighbor::count_edges", Kokkos::RangePolicy<ExecutionSpace>(0, n),
-      KOKKOS_LAMBDA(const int i, int64_t& bad) {
+      KOKKOS_LAMBDA(const int p, int64_t& bad) {
+        const int i = search.bin_atoms(p);  // bin order: neighbouring threads share bins
         int64_t count = 0;
         search.for_each_edge(i, [&](const int j, int, int, int, const double r2) {
           ++count;
@@ -110,7 +116,8 @@ void fill_edges(const Search& search, const Offsets& offsets, const Senders& sen
                 const Images& images, int n) {
   Kokkos::parallel_for(
       "equinet::neighbor::fill_edges", Kokkos::RangePolicy<ExecutionSpace>(0, n),
-      KOKKOS_LAMBDA(const int i) {
+      KOKKOS_LAMBDA(const int p) {
+        const int i = search.bin_atoms(p);
         int64_t slot = offsets(i);
         search.for_each_edge(i, [&](const int j, const int n0, const int n1, const int n2, double) {
           senders(slot) = j;

@@ -23,10 +23,14 @@ struct AtomBins {
   Rows3<MemorySpace> frac;     // fractional coordinates, wrapped in periodic directions
   IntRows3<MemorySpace> wrap;  // lattice image removed by the wrapping: s = frac + wrap
   IntRows3<MemorySpace> bin;   // bin coordinates of each atom
-  Array<int64_t, MemorySpace>
-      bin_offsets;                       // n_bins + 1: atoms of bin b are bin_atoms[offsets[b]..)
+  // n_bins + 1: the atoms of bin b are bin_atoms[bin_offsets[b] .. bin_offsets[b + 1])
+  Array<int64_t, MemorySpace> bin_offsets;
   Array<int64_t, MemorySpace> bin_fill;  // n_bins: atom counts, then fill cursors
   Array<int, MemorySpace> bin_atoms;     // n_atoms, grouped by bin
+  // Positions and wraps copied in bin_atoms order: the search reads the
+  // candidates of a bin from contiguous memory instead of scattered rows.
+  Rows3<MemorySpace> binned_positions;
+  IntRows3<MemorySpace> binned_wrap;
 };
 
 // Edges in CSR form before they are copied out.
