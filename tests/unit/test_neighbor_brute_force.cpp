@@ -70,6 +70,12 @@ std::vector<Structure> cases() {
                                {0, 7, 0, 0, 7, 0, 0, 0, 7}, {false, true, true}, 3.5));
   c.push_back(random_structure("cubic_smaller_than_cutoff", 10, cube(6.0), cube(6.0), kFull, 7.0));
   c.push_back(silicon_primitive());
+  // Left-handed cell (negative determinant).
+  c.push_back(random_structure("left_handed_cell", 30, {0, 7, 0, 7.5, 0, 0, 1, 1, 6.5},
+                               {0, 7, 0, 7.5, 0, 0, 1, 1, 6.5}, kFull, 3.8, -0.3, 1.2));
+  // Wire T F F along an oblique direction (period 5.8 < 2 x cutoff).
+  c.push_back(random_structure("oblique_wire_TFF", 30, {2, -3, 4.5, 8, 0, 0, 0, 8, 1},
+                               {2, -3, 4.5, 0, 0, 0, 0, 0, 0}, {true, false, false}, 4.0));
   c.push_back(random_structure("one_atom_small_skewed_cell", 1,
                                {3, 0, 0, 1.2, 2.8, 0, -0.9, 0.7, 2.6},
                                {3, 0, 0, 1.2, 2.8, 0, -0.9, 0.7, 2.6}, kFull, 6.5, -1.0, 2.0));

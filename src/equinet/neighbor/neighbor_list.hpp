@@ -46,7 +46,8 @@ template <class T>
 void compute_edge_vectors(const NeighborList& list, const double* positions, T* vectors);
 
 // Owns the Kokkos workspace; a builder reused on systems that do not grow
-// does not reallocate. Kokkos must be initialised by the caller.
+// does not reallocate. Kokkos must be initialised by the caller. A builder is
+// not thread-safe: one build() at a time (it launches parallel kernels itself).
 template <class ExecutionSpace>
 class BasicNeighborBuilder {
  public:
