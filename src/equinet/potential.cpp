@@ -39,8 +39,9 @@ std::string describe_atom(int64_t i, int z) {
 template <typename T>
 class MacePotential final : public Potential {
  public:
-  MacePotential(const io::SafetensorsFile& file, const mace::MaceConfig& config)
-      : model_(file, config) {
+  MacePotential(const io::SafetensorsFile& file, const mace::MaceConfig& config,
+                const mace::MaceOptions& options)
+      : model_(file, config, options) {
     const auto& c = model_.config();
     info_.source = "mace";
     info_.model_class = c.model_class;
@@ -179,9 +180,11 @@ class MacePotential final : public Potential {
 
 }  // namespace
 
-std::unique_ptr<Potential> Potential::load(const std::string& path, const LoadOptions& options) {
+namespace {
+std::unique_ptr<Potential> make_potential(const io::SafetensorsFile& file,
+                                          const LoadOptions& options) {
   ensure_kokkos();
-  const auto file = io::SafetensorsFile::open(path);
+  const std::string& path = file.path();
   const auto& meta = file.metadata();
   auto source = meta.find("equinet.source");
   if (source == meta.end())
@@ -192,9 +195,24 @@ std::unique_ptr<Potential> Potential::load(const std::string& path, const LoadOp
     throw Error(path + ": metadata 'equinet.source' = '" + source->second +
                 "' is not supported (mace)");
   const auto config = mace::parse_mace_config(file.metadata_value("equinet.config"), path);
+  if (options.radial_table_intervals < 0)
+    throw Error(path + ": radial_table_intervals must be >= 0");
+  mace::MaceOptions mopt;
+  mopt.radial_table_intervals = options.radial_table_intervals;
   if (options.precision == Precision::Float32)
-    return std::make_unique<MacePotential<float>>(file, config);
-  return std::make_unique<MacePotential<double>>(file, config);
+    return std::make_unique<MacePotential<float>>(file, config, mopt);
+  return std::make_unique<MacePotential<double>>(file, config, mopt);
+}
+}  // namespace
+
+std::unique_ptr<Potential> Potential::load(const std::string& path, const LoadOptions& options) {
+  return make_potential(io::SafetensorsFile::open(path), options);
+}
+
+std::unique_ptr<Potential> Potential::load_from_bytes(std::vector<uint8_t> bytes,
+                                                      const std::string& label,
+                                                      const LoadOptions& options) {
+  return make_potential(io::SafetensorsFile::from_bytes(std::move(bytes), label), options);
 }
 
 }  // namespace equinet

@@ -133,6 +133,35 @@ void RadialMLP<T>::reverse(int64_t rows, const T* y_adj, T* x_adj) {
       });
 }
 
+template <typename T>
+void RadialMLP<T>::forward_tangent(int64_t rows, const T* x, const T* dx, T* y, T* dy) const {
+  const size_t L = weights_.size();
+  for (int64_t r = 0; r < rows; ++r) {
+    std::vector<T> v(x + r * widths_[0], x + (r + 1) * widths_[0]);
+    std::vector<T> t(dx + r * widths_[0], dx + (r + 1) * widths_[0]);
+    for (size_t k = 0; k < L; ++k) {
+      const int wi = widths_[k], wo = widths_[k + 1];
+      std::vector<T> pv(wo, T(0)), pt(wo, T(0));
+      for (int i = 0; i < wi; ++i)
+        for (int o = 0; o < wo; ++o) {
+          pv[o] += v[i] * weights_[k][size_t(i) * wo + o];
+          pt[o] += t[i] * weights_[k][size_t(i) * wo + o];
+        }
+      if (k + 1 < L) {
+        for (int o = 0; o < wo; ++o) {
+          const T s = sigmoid(pv[o]);
+          pt[o] *= act_c_ * s * (T(1) + pv[o] * (T(1) - s));
+          pv[o] = act_c_ * pv[o] * s;
+        }
+      }
+      v.swap(pv);
+      t.swap(pt);
+    }
+    std::copy(v.begin(), v.end(), y + r * widths_[L]);
+    std::copy(t.begin(), t.end(), dy + r * widths_[L]);
+  }
+}
+
 template class RadialMLP<float>;
 template class RadialMLP<double>;
 

@@ -36,6 +36,9 @@ class RadialMLP {
   void forward(int64_t rows, const T* x, T* y, bool keep_activations);
   // x_adj = (dy/dx)ᵀ y_adj for the rows of the last forward().
   void reverse(int64_t rows, const T* y_adj, T* x_adj);
+  // Forward mode: y and the directional derivative dy = (dy/dx) dx, row by
+  // row (used to tabulate radial functions; not a hot path).
+  void forward_tangent(int64_t rows, const T* x, const T* dx, T* y, T* dy) const;
 
  private:
   std::vector<int> widths_;

@@ -45,7 +45,8 @@ inline T sigmoid(T x) {
 }  // namespace
 
 template <typename T>
-MaceModel<T>::MaceModel(const io::SafetensorsFile& f, const MaceConfig& c)
+MaceModel<T>::MaceModel(const io::SafetensorsFile& f, const MaceConfig& c,
+                        const MaceOptions& options)
     : config_(c), act_c_(nn::normalized_silu_constant<T>()) {
   const int n_el = int(c.atomic_numbers.size());
   const int K = c.hidden_irreps[0].mul;
@@ -113,6 +114,23 @@ MaceModel<T>::MaceModel(const io::SafetensorsFile& f, const MaceConfig& c)
       mlp.push_back(f.read_f64(key, {widths[k], widths[k + 1]}));
     }
     Ly.radial = nn::RadialMLP<T>(widths, mlp, path + ": " + I + "conv_tp_weights");
+    if (options.radial_table_intervals > 0) {
+      // tabulate in double whatever T is: w(r) = MLP(b(r) u(r)), dw/dr by forward mode
+      nn::RadialMLP<double> exact(widths, mlp, path + ": " + I + "conv_tp_weights");
+      nn::BesselEnvelope<double> basis;
+      basis.r_max = radial_basis_.r_max;
+      basis.p = radial_basis_.p;
+      basis.prefactor = f.read_scalar_f64("radial_embedding.bessel_fn.prefactor");
+      basis.weights = f.read_f64("radial_embedding.bessel_fn.bessel_weights", {c.num_bessel});
+      const int nb = c.num_bessel;
+      Ly.table = nn::RadialTable<T>(widths.back(), c.r_max, options.radial_table_intervals,
+                                    [&](double r, double* v, double* d) {
+                                      std::vector<double> x(nb), dx(nb);
+                                      basis.evaluate(r, true, x.data(), dx.data());
+                                      exact.forward_tangent(1, x.data(), dx.data(), v, d);
+                                    });
+      tabulated_ = true;
+    }
     // linear after the convolution, with 1/avg_num_neighbors folded in
     auto lin = count(I + "linear.weight");
     for (double& w : lin) w /= c.avg_num_neighbors;
@@ -176,7 +194,14 @@ void MaceModel<T>::forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in)
   parallel_rows("equinet::mace::linear_up", nn_, [&](int64_t b, int64_t e) {
     Ly.linear_up.forward(b, e, h_in, din, Ly.h_up.data(), din, nullptr, false);
   });
-  Ly.radial.forward(E, feats_.data(), Ly.w.data(), true);
+  if (!Ly.table.empty()) {
+    grow(Ly.dw, size_t(E) * nw);
+    parallel_for("equinet::mace::radial_table", E, [&](int64_t e) {
+      Ly.table.evaluate(lengths_[e], Ly.w.data() + e * nw, Ly.dw.data() + e * nw);
+    });
+  } else {
+    Ly.radial.forward(E, feats_.data(), Ly.w.data(), true);
+  }
   Ly.conv.forward(g, Ly.h_up.data(), Y_.data(), Ly.w.data(), Ly.M.data());
   parallel_rows("equinet::mace::linear", nc, [&](int64_t b, int64_t e) {
     Ly.linear.forward(b, e, Ly.M.data(), dmid, Ly.A0.data(), dt, nullptr, false);
@@ -264,7 +289,7 @@ void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
   grow(Ly.M_adj, size_t(nc) * dmid);
   grow(Ly.h_up_adj, size_t(nn_) * din);
   grow(Ly.w_adj, size_t(E) * nw);
-  grow(Ly.feats_adj, size_t(E) * nb);
+  if (Ly.table.empty()) grow(Ly.feats_adj, size_t(E) * nb);
   T* h_out_adj = Ly.h_out_adj.data();
 
   parallel_rows("equinet::mace::product_linear_reverse", nc, [&](int64_t b, int64_t e) {
@@ -285,7 +310,24 @@ void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
   std::fill(Ly.h_up_adj.begin(), Ly.h_up_adj.begin() + nn_ * din, T(0));
   Ly.conv.reverse(g, Ly.h_up.data(), Y_.data(), Ly.w.data(), Ly.M_adj.data(), Ly.h_up_adj.data(),
                   Ly.w_adj.data(), Y_adj_.data());
-  Ly.radial.reverse(E, Ly.w_adj.data(), Ly.feats_adj.data());
+  if (!Ly.table.empty()) {
+    parallel_for("equinet::mace::radial_table_reverse", E, [&](int64_t e) {
+      const T* ga = Ly.w_adj.data() + e * nw;
+      const T* d = Ly.dw.data() + e * nw;
+      T s = 0;
+      for (int k = 0; k < nw; ++k) s += ga[k] * d[k];
+      r_adj_[e] += s;
+    });
+  } else {
+    Ly.radial.reverse(E, Ly.w_adj.data(), Ly.feats_adj.data());
+    parallel_for("equinet::mace::radial_basis_reverse", E, [&](int64_t e) {
+      const T* fa = Ly.feats_adj.data() + e * nb;
+      const T* df = dfeats_.data() + e * nb;
+      T s = 0;
+      for (int n = 0; n < nb; ++n) s += fa[n] * df[n];
+      r_adj_[e] += s;
+    });
+  }
   if (h_in_adj) {
     parallel_rows("equinet::mace::linear_up_reverse", nn_, [&](int64_t b, int64_t e) {
       std::fill(h_in_adj + b * din, h_in_adj + e * din, T(0));
@@ -312,6 +354,7 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
     grow(dY_, size_t(E) * nsh * 3);
     grow(dfeats_, size_t(E) * nb);
     grow(Y_adj_, size_t(E) * nsh);
+    grow(r_adj_, size_t(E));
   }
   parallel_for("equinet::mace::edges", E, [&](int64_t e) {
     const T* v = g.vectors.data() + 3 * e;
@@ -346,6 +389,7 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
 
   // reverse pass
   std::fill(Y_adj_.begin(), Y_adj_.begin() + E * nsh, T(0));
+  std::fill(r_adj_.begin(), r_adj_.begin() + E, T(0));
   h_in_adj_.resize(L);
   for (size_t l = L; l-- > 0;) {
     Layer& Ly = layers_[l];
@@ -376,12 +420,7 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
     const T* dy = dY_.data() + e * nsh * 3;
     for (int k = 0; k < nsh; ++k)
       for (int d = 0; d < 3; ++d) f[d] += ya[k] * dy[3 * k + d];
-    T dr = 0;
-    for (size_t l = 0; l < L; ++l) {
-      const T* fa = layers_[l].feats_adj.data() + e * nb;
-      const T* df = dfeats_.data() + e * nb;
-      for (int n = 0; n < nb; ++n) dr += fa[n] * df[n];
-    }
+    const T dr = r_adj_[e];
     const T* v = g.vectors.data() + 3 * e;
     const T inv_r = T(1) / lengths_[e];
     for (int d = 0; d < 3; ++d) out.edge_forces[3 * e + d] = f[d] + dr * v[d] * inv_r;

@@ -15,6 +15,7 @@
 #include "equinet/nn/irreps_linear.hpp"
 #include "equinet/nn/radial_basis.hpp"
 #include "equinet/nn/radial_mlp.hpp"
+#include "equinet/nn/radial_table.hpp"
 
 namespace equinet {
 class GhostExchange;
@@ -31,10 +32,17 @@ struct MaceOutputs {
   std::vector<T> edge_forces;         // n_edges x 3: dE/dr_e
 };
 
+struct MaceOptions {
+  // 0: radial MLPs evaluated exactly (default). N > 0: each layer's radial
+  // weights tabulated on N cubic Hermite intervals of [0, r_max].
+  int radial_table_intervals = 0;
+};
+
 template <typename T>
 class MaceModel {
  public:
-  MaceModel(const io::SafetensorsFile& file, const MaceConfig& config);
+  MaceModel(const io::SafetensorsFile& file, const MaceConfig& config,
+            const MaceOptions& options = {});
 
   const MaceConfig& config() const { return config_; }
   int64_t num_parameters() const { return num_parameters_; }
@@ -52,12 +60,14 @@ class MaceModel {
     so3::Irreps in_irreps, target_irreps, out_irreps;
     nn::IrrepsLinear<T> skip, linear_up, linear, product_linear;
     nn::RadialMLP<T> radial;
+    nn::RadialTable<T> table;  // replaces `radial` when not empty
     ConvTP<T> conv;
     SymmetricContraction<T> contraction;
     // readout: linear (intermediate) or linear_1 -> silu -> linear_2 (last)
     nn::IrrepsLinear<T> readout_1, readout_2;
     bool nonlinear_readout = false;
     // buffers
+    std::vector<T> dw;  // d w / dr per edge (tabulated mode)
     std::vector<T> h_up, w, M, A0, A, B, sc, h_out, r_hidden, r_pre;
     std::vector<T> h_up_adj, w_adj, M_adj, A0_adj, A_adj, B_adj, h_out_adj, feats_adj;
   };
@@ -74,7 +84,8 @@ class MaceModel {
   T scale_ = 1, shift_ = 0;
   T act_c_ = 1;
   // per-evaluation buffers (grown, never shrunk)
-  std::vector<T> lengths_, Y_, dY_, feats_, dfeats_, Y_adj_, h0_, h0_adj_;
+  std::vector<T> lengths_, Y_, dY_, feats_, dfeats_, Y_adj_, r_adj_, h0_;
+  bool tabulated_ = false;
   std::vector<std::vector<T>> h_in_adj_;
 };
 

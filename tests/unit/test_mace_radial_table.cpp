@@ -1,0 +1,68 @@
+// The opt-in tabulated radial functions: forces and energies stay within a
+// documented bound of the exact mode, and stay exact derivatives of their own
+// (slightly different) energy.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "support/reference_data.hpp"
+
+using namespace equinet;
+
+class MaceRadialTable : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(MaceRadialTable, CloseToExactMode) {
+  EQUINET_REQUIRE_SHARED();
+  const std::string model = GetParam();
+  const std::string dir = equinet::testing::shared_dir() + "/testdata/mace/";
+  LoadOptions tab;
+  tab.radial_table_intervals = 2000;
+  auto exact = Potential::load(dir + model + ".safetensors");
+  auto table = Potential::load(dir + model + ".safetensors", tab);
+  double worst_f = 0, worst_e = 0;
+  for (const auto& ref : equinet::testing::load_references(dir + model + "_ref.json")) {
+    Request req;
+    req.forces = req.virial = true;
+    Results a, b;
+    exact->compute(ref.system(), req, a);
+    table->compute(ref.system(), req, b);
+    worst_e = std::max(worst_e, std::abs(a.energy - b.energy) / ref.numbers.size());
+    for (size_t k = 0; k < a.forces.size(); ++k)
+      worst_f = std::max(worst_f, std::abs(a.forces[k] - b.forces[k]));
+  }
+  RecordProperty("max_force_error", std::to_string(worst_f));
+  RecordProperty("max_energy_error_per_atom", std::to_string(worst_e));
+  EXPECT_LT(worst_f, 1e-7);
+  EXPECT_LT(worst_e, 1e-8);
+  EXPECT_GT(worst_f, 0.0);  // it is an approximation: a zero would mean the table was not used
+}
+
+TEST_P(MaceRadialTable, ForcesAreDerivativesOfTabulatedEnergy) {
+  EQUINET_REQUIRE_SHARED();
+  const std::string model = GetParam();
+  const std::string dir = equinet::testing::shared_dir() + "/testdata/mace/";
+  LoadOptions tab;
+  tab.radial_table_intervals = 500;
+  auto pot = Potential::load(dir + model + ".safetensors", tab);
+  const auto ref = equinet::testing::load_references(dir + model + "_ref.json").front();
+  Request req;
+  Results res;
+  pot->compute(ref.system(), req, res);
+  std::vector<double> pos = ref.positions;
+  System s = ref.system();
+  s.positions = pos.data();
+  const double h = 1e-5;
+  for (size_t k = 0; k < pos.size(); k += 5) {
+    Results rp, rm;
+    Request e_only;
+    e_only.forces = false;
+    pos[k] += h;
+    pot->compute(s, e_only, rp);
+    pos[k] -= 2 * h;
+    pot->compute(s, e_only, rm);
+    pos[k] += h;
+    EXPECT_NEAR(res.forces[k], -(rp.energy - rm.energy) / (2 * h), 1e-6) << k;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Models, MaceRadialTable, ::testing::Values("small", "periodic"));
