@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <type_traits>
 
 #include "equinet/so3/quadrature.hpp"
 #include "equinet/so3/spherical_harmonics.hpp"
@@ -19,6 +20,16 @@ double azimuth_function(int m, double phi) {
 // (and checked against it in the tests), not from a sign convention.
 double unit_azimuth(int m) { return m >= 0 ? 0.0 : M_PI / (2.0 * -m); }
 
+// Channels in blocks of B held in registers by the accumulating loops (the
+// accumulate-in-memory form is bound by store-to-load latency, not arithmetic),
+// then the remainder one by one. f(c0, std::integral_constant<int, N>).
+template <int B, class F>
+inline void for_channel_blocks(int C, const F& f) {
+  int c0 = 0;
+  for (; c0 + B <= C; c0 += B) f(c0, std::integral_constant<int, B>());
+  for (; c0 < C; ++c0) f(c0, std::integral_constant<int, 1>());
+}
+
 void unit_vector(double cos_theta, double phi, double r[3]) {
   const double s = std::sqrt(std::max(0.0, 1.0 - cos_theta * cos_theta));
   r[0] = s * std::sin(phi);
@@ -27,6 +38,10 @@ void unit_vector(double cos_theta, double phi, double r[3]) {
 }
 
 }  // namespace
+
+// Two SSE registers of T per accumulator.
+template <typename T>
+constexpr int kBlockOf = 32 / int(sizeof(T));
 
 template <typename T>
 S2GridTransform<T>::S2GridTransform(int lmax, int degree)
@@ -93,14 +108,22 @@ void S2GridTransform<T>::synthesis(RingBasis basis, int ring, int L, int C, cons
                                    T* F) const {
   const int b = static_cast<int>(basis);
   const T* lam = &legendre_[b][size_t(ring) * n_lm_];
-  const int* slot = slot_[b].data();
-  std::fill(F, F + size_t(2 * L + 1) * C, T(0));
-  // Legendre stage: F[(s+L)*C + c]
-  for (int lm = 0; lm < (L + 1) * (L + 1); ++lm) {
-    const T a = lam[lm];
-    const T* x = X + size_t(lm) * C;
-    T* f = F + size_t(slot[lm] + L) * C;
-    for (int c = 0; c < C; ++c) f[c] += a * x[c];
+  const int m_of_slot = basis == RingBasis::AzimuthalGradient ? -1 : 1;
+  // Legendre stage: F[(s+L)*C + c] = Σ_l Λ_lm X[lm][c], m = ±s
+  for (int s = -L; s <= L; ++s) {
+    const int m = m_of_slot * s;
+    T* f = F + size_t(s + L) * C;
+    for_channel_blocks<kBlockOf<T>>(C, [&](int c0, auto nb) {
+      constexpr int N = decltype(nb)::value;
+      T acc[N] = {};
+      for (int l = std::abs(m); l <= L; ++l) {
+        const int lm = l * l + l + m;
+        const T a = lam[lm];
+        const T* x = X + size_t(lm) * C + c0;
+        for (int k = 0; k < N; ++k) acc[k] += a * x[k];
+      }
+      for (int k = 0; k < N; ++k) f[c0 + k] = acc[k];
+    });
   }
   azimuth_synthesis(L, C, F, V, F + size_t(2 * L + 1) * C);
 }
@@ -125,30 +148,39 @@ void S2GridTransform<T>::azimuth_synthesis(int L, int C, const T* F, T* V, T* ac
   // values at φ_j, -φ_j, φ_j+π and π-φ_j (j = 0..n/4; repeated points get
   // equal values).
   const int h = n / 2;
-  T *ce = acc, *co = ce + C, *se = co + C, *so = se + C;
+  (void)acc;
   for (int j = 0; j <= n / 4; ++j) {
     const T* t = &trig_[size_t(j) * ns + lmax_];  // t[m] = cos(mφ_j), t[-m] = sin(mφ_j)
-    std::fill(acc, acc + 4 * size_t(C), T(0));
-    for (int m = 0; m <= L; ++m) {
-      const T a = t[m];
-      const T* f = F + size_t(L + m) * C;
-      T* dst = (m % 2) ? co : ce;
-      for (int c = 0; c < C; ++c) dst[c] += a * f[c];
-      if (m == 0) continue;
-      const T b = t[-m];
-      const T* g = F + size_t(L - m) * C;
-      T* dst2 = (m % 2) ? so : se;
-      for (int c = 0; c < C; ++c) dst2[c] += b * g[c];
-    }
     T *v0 = V + size_t(j) * C, *v1 = V + size_t((n - j) % n) * C, *v2 = V + size_t(j + h) * C,
       *v3 = V + size_t(h - j) * C;
-    for (int c = 0; c < C; ++c) {
-      const T p = ce[c] + co[c], q = ce[c] - co[c], r = se[c] + so[c], s = se[c] - so[c];
-      v0[c] = p + r;
-      v1[c] = p - r;
-      v2[c] = q + s;
-      v3[c] = q - s;
-    }
+    for_channel_blocks<kBlockOf<T>>(C, [&](int c0, auto nb) {
+      constexpr int N = decltype(nb)::value;
+      T ce[N], co[N] = {}, se[N] = {}, so[N] = {};
+      for (int k = 0; k < N; ++k) ce[k] = t[0] * F[size_t(L) * C + c0 + k];  // m = 0: no sine
+      for (int m = 2; m <= L; m += 2) {
+        const T a = t[m], b = t[-m];
+        const T *f = F + size_t(L + m) * C + c0, *g = F + size_t(L - m) * C + c0;
+        for (int k = 0; k < N; ++k) {
+          ce[k] += a * f[k];
+          se[k] += b * g[k];
+        }
+      }
+      for (int m = 1; m <= L; m += 2) {
+        const T a = t[m], b = t[-m];
+        const T *f = F + size_t(L + m) * C + c0, *g = F + size_t(L - m) * C + c0;
+        for (int k = 0; k < N; ++k) {
+          co[k] += a * f[k];
+          so[k] += b * g[k];
+        }
+      }
+      for (int k = 0; k < N; ++k) {
+        const T p = ce[k] + co[k], q = ce[k] - co[k], r = se[k] + so[k], u = se[k] - so[k];
+        v0[c0 + k] = p + r;
+        v1[c0 + k] = p - r;
+        v2[c0 + k] = q + u;
+        v3[c0 + k] = q - u;
+      }
+    });
   }
 }
 
@@ -168,31 +200,39 @@ void S2GridTransform<T>::azimuth_transpose(int L, int C, const T* V, T* F, T* ac
     }
     return;
   }
-  const int h = n / 2;
-  T *ce = acc, *co = ce + C, *se = co + C, *so = se + C;
-  for (int j = 0; j <= n / 4; ++j) {
-    const T* t = &trig_[size_t(j) * ns + lmax_];
+  // Combinations of the values at φ_j, -φ_j, φ_j+π, π-φ_j for every j, then
+  // every coefficient accumulates over j in registers.
+  const int h = n / 2, nj = n / 4 + 1;
+  for (int j = 0; j < nj; ++j) {
     // j = 0 and j = n/4 see each of their two distinct points twice
     const T half = (j == 0 || 4 * j == n) ? T(0.5) : T(1);
     const T *v0 = V + size_t(j) * C, *v1 = V + size_t((n - j) % n) * C, *v2 = V + size_t(j + h) * C,
             *v3 = V + size_t(h - j) * C;
+    T* q4 = acc + size_t(4 * j) * C;  // [j][ce, co, se, so][C]
     for (int c = 0; c < C; ++c) {
-      const T p = v0[c] + v1[c], q = v2[c] + v3[c], r = v0[c] - v1[c], s = v2[c] - v3[c];
-      ce[c] = half * (p + q);
-      co[c] = half * (p - q);
-      se[c] = half * (r + s);
-      so[c] = half * (r - s);
+      const T p = v0[c] + v1[c], q = v2[c] + v3[c], r = v0[c] - v1[c], u = v2[c] - v3[c];
+      q4[c] = half * (p + q);
+      q4[C + c] = half * (p - q);
+      q4[2 * C + c] = half * (r + u);
+      q4[3 * C + c] = half * (r - u);
     }
-    for (int m = 0; m <= L; ++m) {
-      const T a = t[m];
-      const T* src = (m % 2) ? co : ce;
-      T* f = F + size_t(L + m) * C;
-      for (int c = 0; c < C; ++c) f[c] += a * src[c];
-      if (m == 0) continue;
-      const T b = t[-m];
-      const T* src2 = (m % 2) ? so : se;
-      T* g = F + size_t(L - m) * C;
-      for (int c = 0; c < C; ++c) g[c] += b * src2[c];
+  }
+  for (int m = 0; m <= L; ++m) {
+    const int odd = m % 2;
+    for (int sine = 0; sine < (m ? 2 : 1); ++sine) {
+      T* f = F + size_t(sine ? L - m : L + m) * C;
+      const T* t = &trig_[lmax_ + (sine ? -m : m)];
+      const T* q = acc + size_t(2 * sine + odd) * C;
+      for_channel_blocks<kBlockOf<T>>(C, [&](int c0, auto nb) {
+        constexpr int N = decltype(nb)::value;
+        T a[N] = {};
+        for (int j = 0; j < nj; ++j) {
+          const T w = t[size_t(j) * ns];
+          const T* qj = q + size_t(4 * j) * C + c0;
+          for (int k = 0; k < N; ++k) a[k] += w * qj[k];
+        }
+        for (int k = 0; k < N; ++k) f[c0 + k] = a[k];
+      });
     }
   }
 }

@@ -56,7 +56,9 @@ class S2GridTransform {
   // Unit vector of point j of ring i.
   void point(int ring, int j, double r[3]) const;
   // Scratch (elements of T) that synthesis/synthesis_transpose need for C channels.
-  std::size_t scratch_size(int C) const { return std::size_t(2 * lmax_ + 5) * C; }
+  std::size_t scratch_size(int C) const {
+    return std::size_t(2 * lmax_ + 1 + 4 * (n_azimuth_ / 4 + 1)) * C;
+  }
 
   // V[j*C+c] = Σ_{l<=L,m} X[lm*C+c] B_lm(θ_ring, φ_j) for the chosen basis B.
   void synthesis(RingBasis basis, int ring, int L, int C, const T* X, T* V, T* scratch) const;

@@ -1,0 +1,179 @@
+#!/usr/bin/python3
+"""Runs benchmarks/bench_tensor_products (or reads its saved JSON) and writes
+docs/tp_benchmarks.png (time per call against L, log axes, fitted exponents)
+and docs/tp_benchmarks_table.md (the table quoted in docs/tensor_products.md).
+
+  /usr/bin/python3 scripts/plot_tp_benchmarks.py --bench build/bin/bench_tensor_products
+  /usr/bin/python3 scripts/plot_tp_benchmarks.py --reuse      # plot saved JSON only
+  # what docs/tensor_products.md reports (about 45 min on 2 busy cores):
+  ... --rows 1000 --threads 1 --passes fwd
+  ... --rows 1000 --threads 2 --filter 'fwd/.*/double/.*/C128/' --tag fwd_double_c128 --passes fwd
+  ... --rows 1000 --passes rev                                   # double, C = 32, 1 thread
+  ... --rows 10000 --threads 1 --filter 'fwd/.*/double/L6/C128/' --tag rows1e4 --passes fwd
+
+Times are per call for ROWS rows, scaled linearly to 10^4 rows when the run
+used fewer (--rows); the cost of every product is linear in the rows.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS = os.path.join(ROOT, "benchmarks", "results")
+KINDS = ["cg", "grid", "fourier", "vector", "manybody"]
+LABELS = {
+    "cg": "(a) sparse CG (Gaunt paths)",
+    "grid": "(b) Gaunt, S2 grid",
+    "fourier": "(c) Gaunt, 2D Fourier/FFT",
+    "vector": "(d) vector Gaunt, S2 grid",
+    "manybody": "(e) A^2, A^3 on S2 grid",
+}
+NAME = re.compile(r"(fwd|rev)/(\w+)/(float|double)/L(\d+)/C(\d+)")
+
+
+def run(bench, threads, rows, pattern, tag):
+    out = os.path.join(RESULTS, f"tp_{tag}_t{threads}.json")
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads), OMP_PROC_BIND="false",
+               EQUINET_BENCH_ROWS=str(rows))
+    subprocess.run([bench, f"--benchmark_filter={pattern}", f"--benchmark_out={out}",
+                    "--benchmark_out_format=json"], env=env, check=True)
+    return out
+
+
+def load(paths):
+    """{(pass, kind, type, L, C, threads): (real_ms, cpu_ms) per 10^4 rows}"""
+    table = {}
+    for path in paths:
+        with open(path) as f:
+            data = json.load(f)
+        for b in data["benchmarks"]:
+            m = NAME.match(b["name"])
+            if not m:
+                continue
+            scale = 1e4 / b["rows"]
+            key = (m[1], m[2], m[3], int(m[4]), int(m[5]), int(b["threads"]))
+            table[key] = (b["real_time"] * scale, b["cpu_time"] * scale)
+    return table
+
+
+def exponent(Ls, ts, lmin=3):
+    sel = [(L, t) for L, t in zip(Ls, ts) if L >= lmin]
+    if len(sel) < 2:
+        return float("nan")
+    x, y = np.log([s[0] for s in sel]), np.log([s[1] for s in sel])
+    return float(np.polyfit(x, y, 1)[0])
+
+
+def series(table, pas, kind, typ, C, threads, col):
+    pts = sorted((k[3], v[col]) for k, v in table.items()
+                 if k[:3] == (pas, kind, typ) and k[4] == C and k[5] == threads)
+    return [p[0] for p in pts], [p[1] for p in pts]
+
+
+def write_table(table, path):
+    lines = []
+    combos = sorted({(k[0], k[2], k[4], k[5]) for k in table})
+    for pas, typ, C, threads in combos:
+        col = 1 if threads == 1 else 0  # CPU time with 1 thread, wall time with 2
+        what = "CPU" if col == 1 else "wall"
+        lines.append(f"\n**{pas}, {typ}, C = {C}, {threads} thread(s)** — ms per call of "
+                     f"10^4 rows ({what} time); last column: fitted exponent (L = 3..8)\n")
+        Ls = sorted({k[3] for k in table if (k[0], k[2], k[4], k[5]) == (pas, typ, C, threads)})
+        lines.append("| product | " + " | ".join(f"L={L}" for L in Ls) + " | exponent |")
+        lines.append("|---" * (len(Ls) + 2) + "|")
+        for kind in KINDS:
+            xs, ts = series(table, pas, kind, typ, C, threads, col)
+            if not xs:
+                continue
+            cells = {L: t for L, t in zip(xs, ts)}
+            row = [f"{cells[L]:.3g}" if L in cells else "" for L in Ls]
+            lines.append(f"| {LABELS[kind]} | " + " | ".join(row) +
+                         f" | {exponent(xs, ts):.2f} |")
+        xs, cg = series(table, pas, "cg", typ, C, threads, col)
+        _, gr = series(table, pas, "grid", typ, C, threads, col)
+        if xs and len(cg) == len(gr):
+            lines.append("| speed-up (a)/(b) | " +
+                         " | ".join(f"{a / b:.2f}" for a, b in zip(cg, gr)) + " | |")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def plot(table, path):
+    panels = [("fwd", "double", 128), ("fwd", "float", 128), ("fwd", "double", 32),
+              ("rev", "double", 32)]
+    panels = [p for p in panels if any(k[0] == p[0] and k[2] == p[1] and k[4] == p[2]
+                                       for k in table)]
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.5), squeeze=False)
+    for ax, (pas, typ, C) in zip(axes[0], panels):
+        for kind in KINDS:
+            xs, ts = series(table, pas, kind, typ, C, 1, 1)
+            if not xs:
+                continue
+            k = exponent(xs, ts)
+            line, = ax.loglog(xs, ts, "o-", label=f"{LABELS[kind]}: L^{k:.2f}")
+            sel = [L for L in xs if L >= 3]
+            if len(sel) >= 2:
+                x = np.log([L for L in xs if L >= 3])
+                y = np.log([t for L, t in zip(xs, ts) if L >= 3])
+                a, b = np.polyfit(x, y, 1)
+                ax.loglog(sel, np.exp(b) * np.array(sel, dtype=float) ** a, ":",
+                          color=line.get_color())
+        for ref, style in ((3, "--"), (5, "-.")):
+            ax.loglog([2, 8], [1.0 * (2 / 8) ** ref * 1e3, 1e3], style, color="grey", lw=0.8)
+            ax.text(8.1, 1e3, f"L^{ref}", color="grey", fontsize=8)
+        ax.set_xlabel("L (inputs up to L, outputs up to 2L)")
+        ax.set_ylabel("ms per call, 10^4 rows (CPU time, 1 thread)")
+        ax.set_title(f"{pas}, {typ}, C = {C}")
+        ax.set_xticks(range(1, 9))
+        ax.set_xticklabels([str(L) for L in range(1, 9)])
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bench", default=os.path.join(ROOT, "build", "bin", "bench_tensor_products"))
+    ap.add_argument("--rows", type=int, default=1000, help="rows per call (scaled to 10^4)")
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--filter", default="fwd/", help="--benchmark_filter of the forward runs")
+    ap.add_argument("--tag", default="fwd", help="names the JSON files of the forward runs")
+    ap.add_argument("--passes", nargs="+", default=["fwd", "rev"],
+                    help="fwd: forward runs (--threads, --filter); rev: reverse, double, C=32, 1 thread")
+    ap.add_argument("--reuse", action="store_true", help="only re-plot saved JSON")
+    args = ap.parse_args()
+    os.makedirs(RESULTS, exist_ok=True)
+    if not args.reuse:
+        for t in args.threads if "fwd" in args.passes else []:
+            run(args.bench, t, args.rows, args.filter, args.tag)
+        if "rev" in args.passes:
+            run(args.bench, 1, args.rows, "rev/.*/double/.*/C32/", "rev")
+    paths = [os.path.join(RESULTS, f) for f in sorted(os.listdir(RESULTS))
+             if f.startswith("tp_") and f.endswith(".json")]
+    check = [p for p in paths if "rows1e4" in p]
+    table = load([p for p in paths if p not in check])
+    table_path = os.path.join(ROOT, "docs", "tp_benchmarks_table.md")
+    write_table(table, table_path)
+    if check:  # measured at 10^4 rows against the value scaled from fewer rows
+        big = load(check)
+        with open(table_path, "a") as f:
+            f.write("\n**Linearity check** (CPU ms, 1 thread): measured with 10^4 rows vs "
+                    "scaled from the main run\n\n| case | 10^4 rows | scaled |\n|---|---|---|\n")
+            for key in sorted(big):
+                if key in table:
+                    f.write(f"| {'/'.join(map(str, key))} | {big[key][1]:.4g} | "
+                            f"{table[key][1]:.4g} |\n")
+    plot(table, os.path.join(ROOT, "docs", "tp_benchmarks.png"))
+
+
+if __name__ == "__main__":
+    main()
