@@ -427,6 +427,16 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
   });
 }
 
+template <typename T>
+typename MaceModel<T>::Features MaceModel<T>::features(size_t l, const std::string& stage) const {
+  const Layer& Ly = layers_.at(l);
+  if (stage == "messages") return {Ly.M.data(), Ly.conv.mid().irreps};
+  if (stage == "A") return {Ly.A.data(), Ly.target_irreps};
+  if (stage == "B") return {Ly.B.data(), Ly.out_irreps};
+  if (stage == "h") return {Ly.h_out.data(), Ly.out_irreps};
+  throw Error("unknown feature stage '" + stage + "'");
+}
+
 template class MaceModel<float>;
 template class MaceModel<double>;
 

@@ -54,6 +54,16 @@ class MaceModel {
   void evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool gradients,
                 MaceOutputs<T>& out);
 
+  // Intermediate node features of the last evaluate(), for tests: stage is
+  // "messages" (after the convolution), "A" (after the linear), "B" (after
+  // the symmetric contraction) or "h" (layer output); m-major rows.
+  struct Features {
+    const T* data;
+    so3::Irreps irreps;
+  };
+  Features features(size_t layer, const std::string& stage) const;
+  size_t num_layers() const { return layers_.size(); }
+
  private:
   struct Layer {
     bool residual = true;
