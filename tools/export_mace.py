@@ -279,6 +279,9 @@ def main(argv=None):
     try:
         model = load_model(args.model)
         export(model, args.output)
+    except ImportError as e:
+        print(f"export_mace: error: needs torch, e3nn and mace-torch ({e})", file=sys.stderr)
+        return 1
     except (ValueError, RuntimeError, OSError) as e:
         print(f"export_mace: error: {e}", file=sys.stderr)
         return 1
