@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "equinet/detail/profiler.hpp"
 #include "equinet/potential.hpp"
 
 namespace {
@@ -67,6 +68,7 @@ void run(const std::string& model, equinet::Precision p, int n, int steps, int t
   req.forces = true;
   equinet::Results res;
   pot->compute(s, req, res);  // warm-up: grows every buffer once
+  equinet::detail::profile_reset();
   std::vector<double> ms;
   for (int k = 0; k < steps; ++k) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -84,6 +86,9 @@ void run(const std::string& model, equinet::Precision p, int n, int steps, int t
       p == equinet::Precision::Float32 ? "float32" : "float64",
       Kokkos::DefaultHostExecutionSpace::concurrency(), steps, table, med, 1000.0 * med / s.n_atoms,
       peak_rss_mb());
+  if (equinet::detail::profiling_enabled())
+    for (const auto& [phase, t] : equinet::detail::profile_report())
+      std::printf("  %-40s %8.2f ms/step\n", phase.c_str(), 1000.0 * t.first / steps);
   std::fflush(stdout);
 }
 

@@ -9,6 +9,7 @@
 
 #include "equinet/detail/edge_forces.hpp"
 #include "equinet/detail/parallel.hpp"
+#include "equinet/detail/profiler.hpp"
 #include "equinet/io/safetensors.hpp"
 #include "equinet/models/mace/mace_config.hpp"
 #include "equinet/models/mace/mace_model.hpp"
@@ -73,7 +74,10 @@ class MacePotential final : public Potential {
     g.n_nodes = g.n_centers = g.n_local = s.n_atoms;
     fill_species(s.n_atoms, s.atomic_numbers);
     const bool any_pbc = s.pbc[0] || s.pbc[1] || s.pbc[2];
-    builder_.build(s.n_atoms, s.positions, any_pbc ? s.cell : nullptr, s.pbc, info_.cutoff, list_);
+    detail::phase("neighbour list", [&] {
+      builder_.build(s.n_atoms, s.positions, any_pbc ? s.cell : nullptr, s.pbc, info_.cutoff,
+                     list_);
+    });
     const int64_t E = list_.n_edges();
     g.recv_offsets.assign(list_.offsets.begin(), list_.offsets.end());
     if (g.recv_offsets.empty()) g.recv_offsets.assign(1, 0);
@@ -162,6 +166,7 @@ class MacePotential final : public Potential {
     if (req.forces) res.forces.assign(size_t(g.n_nodes) * 3, 0.0);
     if (req.atom_virials) res.atom_virials.assign(size_t(g.n_nodes) * 9, 0.0);
     for (double& w : res.virial) w = 0;
+    detail::ScopedPhase p_derive("forces and virials from edge forces");
     if (grads && g.n_nodes > 0)
       detail::derive_from_edge_forces<T>(edges, g.vectors.data(), out_.edge_forces.data(),
                                          req.forces ? res.forces.data() : nullptr,

@@ -41,6 +41,11 @@ IrrepsLinear<T>::IrrepsLinear(const so3::Irreps& in, const so3::Irreps& out,
           for (int w = 0; w < mo; ++w)
             p.w[(size_t(s) * mi + u) * mo + w] =
                 T(alpha * weights[pos + (size_t(u) * num_sets + s) * mo + w]);
+      p.wt.resize(p.w.size());
+      for (int s = 0; s < num_sets; ++s)
+        for (int u = 0; u < mi; ++u)
+          for (int w = 0; w < mo; ++w)
+            p.wt[(size_t(s) * mo + w) * mi + u] = p.w[(size_t(s) * mi + u) * mo + w];
       pos += size_t(num_sets) * mi * mo;
       paths_.push_back(std::move(p));
     }
@@ -82,15 +87,15 @@ void IrrepsLinear<T>::reverse(int64_t begin, int64_t end, const T* y_adj, int y_
     for (const auto& p : paths_) {
       const int mi = in_.irreps[p.block_in].mul, mo = out_.irreps[p.block_out].mul;
       const int d = in_.irreps[p.block_in].ir.dim();
-      const T* W = p.w.data() + size_t(set) * mi * mo;
+      const T* Wt = p.wt.data() + size_t(set) * mi * mo;
       for (int m = 0; m < d; ++m) {
         const T* gm = gr + out_.offsets[p.block_out] + m * mo;
         T* xm = xr + in_.offsets[p.block_in] + m * mi;
-        for (int u = 0; u < mi; ++u) {
-          const T* Wu = W + size_t(u) * mo;
-          T s = T(0);
-          for (int w = 0; w < mo; ++w) s += Wu[w] * gm[w];
-          xm[u] += s;
+        // axpy over input channels (vectorises without reassociating sums)
+        for (int w = 0; w < mo; ++w) {
+          const T gw = gm[w];
+          const T* Ww = Wt + size_t(w) * mi;
+          for (int u = 0; u < mi; ++u) xm[u] += Ww[u] * gw;
         }
       }
     }

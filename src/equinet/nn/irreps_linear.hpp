@@ -40,7 +40,8 @@ class IrrepsLinear {
  private:
   struct Path {
     int block_in, block_out;
-    std::vector<T> w;  // [set][mul_in][mul_out], α folded in
+    std::vector<T> w;   // [set][mul_in][mul_out], α folded in
+    std::vector<T> wt;  // [set][mul_out][mul_in] (for the reverse pass)
   };
   FeatureLayout in_, out_;
   int num_sets_ = 1;

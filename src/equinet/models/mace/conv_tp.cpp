@@ -51,14 +51,30 @@ ConvTP<T>::ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target)
     const int d2 = 2 * i.l_sh + 1, d3 = 2 * i.l_out + 1;
     const double norm = std::sqrt(double(d3));
     for (int m1 = 0; m1 < 2 * i.l_in + 1; ++m1)
-      for (int m2 = 0; m2 < d2; ++m2)
-        for (int m3 = 0; m3 < d3; ++m3) {
+      for (int m3 = 0; m3 < d3; ++m3) {
+        Pair pair{m1, m3, {}};
+        for (int m2 = 0; m2 < d2; ++m2) {
           const double c = C[(m1 * d2 + m2) * d3 + m3];
-          if (c != 0.0) i.entries.push_back({m1, m2, m3, T(norm * c)});
+          if (c != 0.0) pair.terms.push_back({m2, T(norm * c)});
         }
+        if (!pair.terms.empty()) i.pairs.push_back(std::move(pair));
+      }
+    if (int(i.pairs.size()) > kMaxPairs || i.mul > kMaxMul)
+      throw std::invalid_argument("ConvTP: instruction too large (more than " +
+                                  std::to_string(kMaxMul) + " channels)");
   }
   weight_count_ = offset;
   instructions_ = std::move(ins);
+}
+
+template <typename T>
+void ConvTP<T>::couplings(const Instruction& ins, const T* Y, T* K) {
+  const T* Ys = Y + ins.l_sh * ins.l_sh;
+  for (size_t p = 0; p < ins.pairs.size(); ++p) {
+    T k = 0;
+    for (const auto& t : ins.pairs[p].terms) k += t.c * Ys[t.m2];
+    K[p] = k;
+  }
 }
 
 template <typename T>
@@ -68,12 +84,19 @@ void ConvTP<T>::edge_forward(const Instruction& ins, const T* x, const T* Y, con
   const T* xb = x + in_.offsets[ins.block_in];
   const T* wi = w + ins.weight_offset;
   T* Mb = M + mid_.offsets[ins.slot];
-  const T* Ys = Y + ins.l_sh * ins.l_sh;
-  for (const auto& e : ins.entries) {
-    const T coef = e.c * Ys[e.m2];
-    const T* src = xb + e.m1 * mul;
-    T* dst = Mb + e.m3 * mul;
-    for (int u = 0; u < mul; ++u) dst[u] += coef * wi[u] * src[u];
+  T K[kMaxPairs], wx[kMaxMul];
+  couplings(ins, Y, K);
+  int last_m1 = -1;
+  for (size_t p = 0; p < ins.pairs.size(); ++p) {
+    const auto& pr = ins.pairs[p];
+    if (pr.m1 != last_m1) {
+      const T* xm = xb + pr.m1 * mul;
+      for (int u = 0; u < mul; ++u) wx[u] = wi[u] * xm[u];
+      last_m1 = pr.m1;
+    }
+    const T k = K[p];
+    T* dst = Mb + pr.m3 * mul;
+    for (int u = 0; u < mul; ++u) dst[u] += k * wx[u];
   }
 }
 
@@ -93,6 +116,9 @@ void ConvTP<T>::forward(const EdgeGraph<T>& g, const T* x, const T* Y, const T* 
                        });
 }
 
+// Per edge and instruction, with G[m1] = Σ_m3 K[m1][m3] g[m3]:
+//   x_adj[m1] += w ⊙ G[m1],  w_adj += Σ_m1 x[m1] ⊙ G[m1],
+//   Y_adj[m2] += Σ_(m1,m3) c (Σ_u w x[m1] g[m3]).
 template <typename T>
 void ConvTP<T>::reverse(const EdgeGraph<T>& g, const T* x, const T* Y, const T* w, const T* M_adj,
                         T* x_adj, T* w_adj, T* Y_adj) const {
@@ -102,9 +128,10 @@ void ConvTP<T>::reverse(const EdgeGraph<T>& g, const T* x, const T* Y, const T* 
                        [&](int64_t j) {
                          const T* xj = x + j * dx;
                          T* xj_adj = x_adj + j * dx;
+                         T K[kMaxPairs], G[kMaxMul], wx[kMaxMul];
                          for (int64_t k = g.send_offsets[j]; k < g.send_offsets[j + 1]; ++k) {
                            const int64_t e = g.by_sender[k];
-                           const T* G = M_adj + int64_t(g.receivers[e]) * dm;
+                           const T* Gr = M_adj + int64_t(g.receivers[e]) * dm;
                            const T* Ye = Y + e * sh;
                            const T* we = w + e * nw;
                            T* we_adj = w_adj + e * nw;
@@ -116,21 +143,34 @@ void ConvTP<T>::reverse(const EdgeGraph<T>& g, const T* x, const T* Y, const T* 
                              T* xb_adj = xj_adj + in_.offsets[ins.block_in];
                              const T* wi = we + ins.weight_offset;
                              T* wi_adj = we_adj + ins.weight_offset;
-                             const T* Gb = G + mid_.offsets[ins.slot];
-                             const int ysh = ins.l_sh * ins.l_sh;
-                             for (const auto& en : ins.entries) {
-                               const T* gm = Gb + en.m3 * mul;
-                               const T* xm = xb + en.m1 * mul;
-                               T* xm_adj = xb_adj + en.m1 * mul;
-                               const T coef = en.c * Ye[ysh + en.m2];
-                               T s = T(0);
+                             const T* gb = Gr + mid_.offsets[ins.slot];
+                             T* ya = Ye_adj + ins.l_sh * ins.l_sh;
+                             couplings(ins, Ye, K);
+                             size_t p = 0;
+                             while (p < ins.pairs.size()) {
+                               const int m1 = ins.pairs[p].m1;
+                               const T* xm = xb + m1 * mul;
                                for (int u = 0; u < mul; ++u) {
-                                 const T gx = gm[u] * xm[u];
-                                 s += wi[u] * gx;
-                                 wi_adj[u] += coef * gx;
-                                 xm_adj[u] += coef * wi[u] * gm[u];
+                                 wx[u] = wi[u] * xm[u];
+                                 G[u] = T(0);
                                }
-                               Ye_adj[ysh + en.m2] += en.c * s;
+                               for (; p < ins.pairs.size() && ins.pairs[p].m1 == m1; ++p) {
+                                 const auto& pr = ins.pairs[p];
+                                 const T* gm = gb + pr.m3 * mul;
+                                 const T kp = K[p];
+                                 T dot = 0;
+#pragma omp simd reduction(+ : dot)
+                                 for (int u = 0; u < mul; ++u) {
+                                   G[u] += kp * gm[u];
+                                   dot += wx[u] * gm[u];
+                                 }
+                                 for (const auto& t : pr.terms) ya[t.m2] += t.c * dot;
+                               }
+                               T* xm_adj = xb_adj + m1 * mul;
+                               for (int u = 0; u < mul; ++u) {
+                                 xm_adj[u] += wi[u] * G[u];
+                                 wi_adj[u] += xm[u] * G[u];
+                               }
                              }
                            }
                          }

@@ -35,14 +35,22 @@ class ConvTP {
                T* w_adj, T* Y_adj) const;
 
  private:
-  struct Entry {
-    int m1, m2, m3;
+  // Per edge, K[m1][m3] = Σ_m2 norm C[m1,m2,m3] Y[m2] is formed once (a few
+  // scalars); the channel loops then run over the non-zero (m1, m3) pairs.
+  struct Term {
+    int m2;
     T c;  // norm * C[m1,m2,m3]
+  };
+  struct Pair {
+    int m1, m3;
+    std::vector<Term> terms;
   };
   struct Instruction {
     int block_in, l_in, l_sh, slot, l_out, mul, weight_offset;
-    std::vector<Entry> entries;
+    std::vector<Pair> pairs;  // grouped by m1
   };
+  static constexpr int kMaxPairs = 256, kMaxMul = 1024;
+  static void couplings(const Instruction& ins, const T* Y, T* K);
   void edge_forward(const Instruction& ins, const T* x, const T* Y, const T* w, T* M) const;
   nn::FeatureLayout in_, mid_;
   int lmax_ = 0, weight_count_ = 0;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "equinet/detail/parallel.hpp"
+#include "equinet/detail/profiler.hpp"
 #include "equinet/io/safetensors.hpp"
 #include "equinet/potential.hpp"
 #include "equinet/so3/spherical_harmonics.hpp"
@@ -191,32 +192,43 @@ void MaceModel<T>::forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in)
   grow(Ly.sc, size_t(nc) * dout);
   grow(Ly.h_out, size_t(nn_) * dout);
 
-  parallel_rows("equinet::mace::linear_up", nn_, [&](int64_t b, int64_t e) {
-    Ly.linear_up.forward(b, e, h_in, din, Ly.h_up.data(), din, nullptr, false);
-  });
-  if (!Ly.table.empty()) {
-    grow(Ly.dw, size_t(E) * nw);
-    parallel_for("equinet::mace::radial_table", E, [&](int64_t e) {
-      Ly.table.evaluate(lengths_[e], Ly.w.data() + e * nw, Ly.dw.data() + e * nw);
+  using detail::phase;
+  phase("forward: linear_up", [&] {
+    parallel_rows("equinet::mace::linear_up", nn_, [&](int64_t b, int64_t e) {
+      Ly.linear_up.forward(b, e, h_in, din, Ly.h_up.data(), din, nullptr, false);
     });
-  } else {
-    Ly.radial.forward(E, feats_.data(), Ly.w.data(), true);
-  }
-  Ly.conv.forward(g, Ly.h_up.data(), Y_.data(), Ly.w.data(), Ly.M.data());
-  parallel_rows("equinet::mace::linear", nc, [&](int64_t b, int64_t e) {
-    Ly.linear.forward(b, e, Ly.M.data(), dmid, Ly.A0.data(), dt, nullptr, false);
-    if (Ly.residual) {
-      std::copy(Ly.A0.data() + b * dt, Ly.A0.data() + e * dt, Ly.A.data() + b * dt);
-      Ly.skip.forward(b, e, h_in, din, Ly.sc.data(), dout, species, false);
+  });
+  phase("forward: radial weights", [&] {
+    if (!Ly.table.empty()) {
+      grow(Ly.dw, size_t(E) * nw);
+      parallel_for("equinet::mace::radial_table", E, [&](int64_t e) {
+        Ly.table.evaluate(lengths_[e], Ly.w.data() + e * nw, Ly.dw.data() + e * nw);
+      });
     } else {
-      Ly.skip.forward(b, e, Ly.A0.data(), dt, Ly.A.data(), dt, species, false);
+      Ly.radial.forward(E, feats_.data(), Ly.w.data(), true);
     }
   });
-  Ly.contraction.forward(nc, Ly.A.data(), species, Ly.B.data());
-  parallel_rows("equinet::mace::product_linear", nc, [&](int64_t b, int64_t e) {
-    Ly.product_linear.forward(b, e, Ly.B.data(), dout, Ly.h_out.data(), dout, nullptr, false);
-    if (Ly.residual)
-      for (int64_t k = b * dout; k < e * dout; ++k) Ly.h_out[k] += Ly.sc[k];
+  phase("forward: convolution",
+        [&] { Ly.conv.forward(g, Ly.h_up.data(), Y_.data(), Ly.w.data(), Ly.M.data()); });
+  phase("forward: linear + skip", [&] {
+    parallel_rows("equinet::mace::linear", nc, [&](int64_t b, int64_t e) {
+      Ly.linear.forward(b, e, Ly.M.data(), dmid, Ly.A0.data(), dt, nullptr, false);
+      if (Ly.residual) {
+        std::copy(Ly.A0.data() + b * dt, Ly.A0.data() + e * dt, Ly.A.data() + b * dt);
+        Ly.skip.forward(b, e, h_in, din, Ly.sc.data(), dout, species, false);
+      } else {
+        Ly.skip.forward(b, e, Ly.A0.data(), dt, Ly.A.data(), dt, species, false);
+      }
+    });
+  });
+  phase("forward: symmetric contraction",
+        [&] { Ly.contraction.forward(nc, Ly.A.data(), species, Ly.B.data()); });
+  phase("forward: product linear", [&] {
+    parallel_rows("equinet::mace::product_linear", nc, [&](int64_t b, int64_t e) {
+      Ly.product_linear.forward(b, e, Ly.B.data(), dout, Ly.h_out.data(), dout, nullptr, false);
+      if (Ly.residual)
+        for (int64_t k = b * dout; k < e * dout; ++k) Ly.h_out[k] += Ly.sc[k];
+    });
   });
   std::fill(Ly.h_out.begin() + nc * dout, Ly.h_out.begin() + nn_ * dout, T(0));
 }
@@ -292,48 +304,60 @@ void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
   if (Ly.table.empty()) grow(Ly.feats_adj, size_t(E) * nb);
   T* h_out_adj = Ly.h_out_adj.data();
 
-  parallel_rows("equinet::mace::product_linear_reverse", nc, [&](int64_t b, int64_t e) {
-    std::fill(Ly.B_adj.begin() + b * dout, Ly.B_adj.begin() + e * dout, T(0));
-    Ly.product_linear.reverse(b, e, h_out_adj, dout, Ly.B_adj.data(), dout, nullptr);
+  detail::phase("reverse: product linear", [&] {
+    parallel_rows("equinet::mace::product_linear_reverse", nc, [&](int64_t b, int64_t e) {
+      std::fill(Ly.B_adj.begin() + b * dout, Ly.B_adj.begin() + e * dout, T(0));
+      Ly.product_linear.reverse(b, e, h_out_adj, dout, Ly.B_adj.data(), dout, nullptr);
+    });
   });
-  Ly.contraction.reverse(nc, Ly.A.data(), species, Ly.B_adj.data(), Ly.A_adj.data());
-  parallel_rows("equinet::mace::linear_reverse", nc, [&](int64_t b, int64_t e) {
-    if (Ly.residual) {
-      std::copy(Ly.A_adj.data() + b * dt, Ly.A_adj.data() + e * dt, Ly.A0_adj.data() + b * dt);
-    } else {
-      std::fill(Ly.A0_adj.begin() + b * dt, Ly.A0_adj.begin() + e * dt, T(0));
-      Ly.skip.reverse(b, e, Ly.A_adj.data(), dt, Ly.A0_adj.data(), dt, species);
-    }
-    std::fill(Ly.M_adj.begin() + b * dmid, Ly.M_adj.begin() + e * dmid, T(0));
-    Ly.linear.reverse(b, e, Ly.A0_adj.data(), dt, Ly.M_adj.data(), dmid, nullptr);
+  detail::phase("reverse: symmetric contraction", [&] {
+    Ly.contraction.reverse(nc, Ly.A.data(), species, Ly.B_adj.data(), Ly.A_adj.data());
+  });
+  detail::phase("reverse: linear + skip", [&] {
+    parallel_rows("equinet::mace::linear_reverse", nc, [&](int64_t b, int64_t e) {
+      if (Ly.residual) {
+        std::copy(Ly.A_adj.data() + b * dt, Ly.A_adj.data() + e * dt, Ly.A0_adj.data() + b * dt);
+      } else {
+        std::fill(Ly.A0_adj.begin() + b * dt, Ly.A0_adj.begin() + e * dt, T(0));
+        Ly.skip.reverse(b, e, Ly.A_adj.data(), dt, Ly.A0_adj.data(), dt, species);
+      }
+      std::fill(Ly.M_adj.begin() + b * dmid, Ly.M_adj.begin() + e * dmid, T(0));
+      Ly.linear.reverse(b, e, Ly.A0_adj.data(), dt, Ly.M_adj.data(), dmid, nullptr);
+    });
   });
   std::fill(Ly.h_up_adj.begin(), Ly.h_up_adj.begin() + nn_ * din, T(0));
-  Ly.conv.reverse(g, Ly.h_up.data(), Y_.data(), Ly.w.data(), Ly.M_adj.data(), Ly.h_up_adj.data(),
-                  Ly.w_adj.data(), Y_adj_.data());
-  if (!Ly.table.empty()) {
-    parallel_for("equinet::mace::radial_table_reverse", E, [&](int64_t e) {
-      const T* ga = Ly.w_adj.data() + e * nw;
-      const T* d = Ly.dw.data() + e * nw;
-      T s = 0;
-      for (int k = 0; k < nw; ++k) s += ga[k] * d[k];
-      r_adj_[e] += s;
-    });
-  } else {
-    Ly.radial.reverse(E, Ly.w_adj.data(), Ly.feats_adj.data());
-    parallel_for("equinet::mace::radial_basis_reverse", E, [&](int64_t e) {
-      const T* fa = Ly.feats_adj.data() + e * nb;
-      const T* df = dfeats_.data() + e * nb;
-      T s = 0;
-      for (int n = 0; n < nb; ++n) s += fa[n] * df[n];
-      r_adj_[e] += s;
-    });
-  }
+  detail::phase("reverse: convolution", [&] {
+    Ly.conv.reverse(g, Ly.h_up.data(), Y_.data(), Ly.w.data(), Ly.M_adj.data(), Ly.h_up_adj.data(),
+                    Ly.w_adj.data(), Y_adj_.data());
+  });
+  detail::phase("reverse: radial weights", [&] {
+    if (!Ly.table.empty()) {
+      parallel_for("equinet::mace::radial_table_reverse", E, [&](int64_t e) {
+        const T* ga = Ly.w_adj.data() + e * nw;
+        const T* d = Ly.dw.data() + e * nw;
+        T s = 0;
+        for (int k = 0; k < nw; ++k) s += ga[k] * d[k];
+        r_adj_[e] += s;
+      });
+    } else {
+      Ly.radial.reverse(E, Ly.w_adj.data(), Ly.feats_adj.data());
+      parallel_for("equinet::mace::radial_basis_reverse", E, [&](int64_t e) {
+        const T* fa = Ly.feats_adj.data() + e * nb;
+        const T* df = dfeats_.data() + e * nb;
+        T s = 0;
+        for (int n = 0; n < nb; ++n) s += fa[n] * df[n];
+        r_adj_[e] += s;
+      });
+    }
+  });
   if (h_in_adj) {
-    parallel_rows("equinet::mace::linear_up_reverse", nn_, [&](int64_t b, int64_t e) {
-      std::fill(h_in_adj + b * din, h_in_adj + e * din, T(0));
-      Ly.linear_up.reverse(b, e, Ly.h_up_adj.data(), din, h_in_adj, din, nullptr);
-      if (Ly.residual && b < nc)
-        Ly.skip.reverse(b, std::min(e, nc), h_out_adj, dout, h_in_adj, din, species);
+    detail::phase("reverse: linear_up + skip", [&] {
+      parallel_rows("equinet::mace::linear_up_reverse", nn_, [&](int64_t b, int64_t e) {
+        std::fill(h_in_adj + b * din, h_in_adj + e * din, T(0));
+        Ly.linear_up.reverse(b, e, Ly.h_up_adj.data(), din, h_in_adj, din, nullptr);
+        if (Ly.residual && b < nc)
+          Ly.skip.reverse(b, std::min(e, nc), h_out_adj, dout, h_in_adj, din, species);
+      });
     });
   }
 }
@@ -356,14 +380,16 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
     grow(Y_adj_, size_t(E) * nsh);
     grow(r_adj_, size_t(E));
   }
-  parallel_for("equinet::mace::edges", E, [&](int64_t e) {
-    const T* v = g.vectors.data() + 3 * e;
-    const T r = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-    lengths_[e] = r;
-    so3::spherical_harmonics<T>(lmax, v, Y_.data() + e * nsh,
-                                gradients ? dY_.data() + e * nsh * 3 : nullptr);
-    radial_basis_.evaluate(r, config_.apply_cutoff, feats_.data() + e * nb,
-                           gradients ? dfeats_.data() + e * nb : nullptr);
+  detail::phase("edges: Y and radial basis", [&] {
+    parallel_for("equinet::mace::edges", E, [&](int64_t e) {
+      const T* v = g.vectors.data() + 3 * e;
+      const T r = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+      lengths_[e] = r;
+      so3::spherical_harmonics<T>(lmax, v, Y_.data() + e * nsh,
+                                  gradients ? dY_.data() + e * nsh * 3 : nullptr);
+      radial_basis_.evaluate(r, config_.apply_cutoff, feats_.data() + e * nb,
+                             gradients ? dfeats_.data() + e * nb : nullptr);
+    });
   });
 
   // node embedding
@@ -378,7 +404,7 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
   for (size_t l = 0; l < L; ++l) {
     const T* h_in = l == 0 ? h0_.data() : layers_[l - 1].h_out.data();
     forward_layer(l, g, h_in);
-    readout_forward(layers_[l], nl, energies);
+    detail::phase("forward: readout", [&] { readout_forward(layers_[l], nl, energies); });
     if (exchange && l + 1 < L)
       exchange->forward(layers_[l].h_out.data(), layers_[l].out_irreps.dim());
   }
@@ -403,7 +429,7 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
     } else {
       std::fill(Ly.h_out_adj.begin(), Ly.h_out_adj.begin() + nn_ * dout, T(0));
     }
-    readout_reverse(Ly, nl, Ly.h_out_adj.data());
+    detail::phase("reverse: readout", [&] { readout_reverse(Ly, nl, Ly.h_out_adj.data()); });
     T* h_in_adj = nullptr;
     if (l > 0) {
       grow(h_in_adj_[l], size_t(nn_) * Ly.in_irreps.dim());
@@ -413,6 +439,7 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
   }
 
   // edge forces: dE/dr_e from Y and the radial features of every layer
+  detail::ScopedPhase p_forces("reverse: edge forces");
   out.edge_forces.resize(size_t(E) * 3);
   parallel_for("equinet::mace::edge_forces", E, [&](int64_t e) {
     T f[3] = {0, 0, 0};
