@@ -10,6 +10,11 @@
 
 #include "equinet/nn/feature_layout.hpp"
 
+namespace equinet::nn {
+template <typename T>
+class RadialTable;
+}
+
 namespace equinet::mace {
 
 template <typename T>
@@ -33,6 +38,12 @@ class ConvTP {
   // From M_adj: x_adj (+=, every node), w_adj (=, per edge), Y_adj (+=, per edge).
   void reverse(const EdgeGraph<T>& g, const T* x, const T* Y, const T* w, const T* M_adj, T* x_adj,
                T* w_adj, T* Y_adj) const;
+  // The same with the radial weights of edge e read from `table` at r[e] on
+  // the fly (no per-edge weight storage); the reverse adds dE/dr to r_adj.
+  void forward(const EdgeGraph<T>& g, const T* x, const T* Y, const T* r,
+               const nn::RadialTable<T>& table, T* M) const;
+  void reverse(const EdgeGraph<T>& g, const T* x, const T* Y, const T* r,
+               const nn::RadialTable<T>& table, const T* M_adj, T* x_adj, T* Y_adj, T* r_adj) const;
 
  private:
   // Per edge, K[m1][m3] = Σ_m2 norm C[m1,m2,m3] Y[m2] is formed once (a few
@@ -49,9 +60,16 @@ class ConvTP {
     int block_in, l_in, l_sh, slot, l_out, mul, weight_offset;
     std::vector<Pair> pairs;  // grouped by m1
   };
-  static constexpr int kMaxPairs = 256, kMaxMul = 1024;
+  static constexpr int kMaxPairs = 256, kMaxMul = 1024, kMaxFusedWeights = 2048;
   static void couplings(const Instruction& ins, const T* Y, T* K);
   void edge_forward(const Instruction& ins, const T* x, const T* Y, const T* w, T* M) const;
+  void edge_reverse(const Instruction& ins, const T* xj, const T* Ye, const T* we, const T* Gr,
+                    T* xj_adj, T* we_adj, T* Ye_adj) const;
+  template <typename EdgeWeights>
+  void forward_impl(const EdgeGraph<T>& g, const T* x, const T* Y, EdgeWeights weights, T* M) const;
+  template <typename EdgeWeights, typename WeightAdjoint>
+  void reverse_impl(const EdgeGraph<T>& g, const T* x, const T* Y, EdgeWeights weights,
+                    WeightAdjoint finish, const T* M_adj, T* x_adj, T* Y_adj) const;
   nn::FeatureLayout in_, mid_;
   int lmax_ = 0, weight_count_ = 0;
   std::vector<Instruction> instructions_;

@@ -184,7 +184,7 @@ void MaceModel<T>::forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in)
             dout = Ly.out_irreps.dim(), nw = Ly.conv.weight_count();
   const int* species = g.species.data();
   grow(Ly.h_up, size_t(nn_) * din);
-  grow(Ly.w, size_t(E) * nw);
+  if (Ly.table.empty()) grow(Ly.w, size_t(E) * nw);
   grow(Ly.M, size_t(nc) * dmid);
   grow(Ly.A0, size_t(nc) * dt);
   grow(Ly.A, size_t(nc) * dt);
@@ -198,18 +198,15 @@ void MaceModel<T>::forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in)
       Ly.linear_up.forward(b, e, h_in, din, Ly.h_up.data(), din, nullptr, false);
     });
   });
-  phase("forward: radial weights", [&] {
-    if (!Ly.table.empty()) {
-      grow(Ly.dw, size_t(E) * nw);
-      parallel_for("equinet::mace::radial_table", E, [&](int64_t e) {
-        Ly.table.evaluate(lengths_[e], Ly.w.data() + e * nw, Ly.dw.data() + e * nw);
-      });
-    } else {
-      Ly.radial.forward(E, feats_.data(), Ly.w.data(), true);
-    }
-  });
-  phase("forward: convolution",
-        [&] { Ly.conv.forward(g, Ly.h_up.data(), Y_.data(), Ly.w.data(), Ly.M.data()); });
+  if (Ly.table.empty()) {
+    phase("forward: radial MLP", [&] { Ly.radial.forward(E, feats_.data(), Ly.w.data(), true); });
+    phase("forward: convolution",
+          [&] { Ly.conv.forward(g, Ly.h_up.data(), Y_.data(), Ly.w.data(), Ly.M.data()); });
+  } else {
+    phase("forward: convolution (tabulated radial)", [&] {
+      Ly.conv.forward(g, Ly.h_up.data(), Y_.data(), lengths_.data(), Ly.table, Ly.M.data());
+    });
+  }
   phase("forward: linear + skip", [&] {
     parallel_rows("equinet::mace::linear", nc, [&](int64_t b, int64_t e) {
       Ly.linear.forward(b, e, Ly.M.data(), dmid, Ly.A0.data(), dt, nullptr, false);
@@ -300,8 +297,6 @@ void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
   grow(Ly.A0_adj, size_t(nc) * dt);
   grow(Ly.M_adj, size_t(nc) * dmid);
   grow(Ly.h_up_adj, size_t(nn_) * din);
-  grow(Ly.w_adj, size_t(E) * nw);
-  if (Ly.table.empty()) grow(Ly.feats_adj, size_t(E) * nb);
   T* h_out_adj = Ly.h_out_adj.data();
 
   detail::phase("reverse: product linear", [&] {
@@ -326,20 +321,14 @@ void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
     });
   });
   std::fill(Ly.h_up_adj.begin(), Ly.h_up_adj.begin() + nn_ * din, T(0));
-  detail::phase("reverse: convolution", [&] {
-    Ly.conv.reverse(g, Ly.h_up.data(), Y_.data(), Ly.w.data(), Ly.M_adj.data(), Ly.h_up_adj.data(),
-                    Ly.w_adj.data(), Y_adj_.data());
-  });
-  detail::phase("reverse: radial weights", [&] {
-    if (!Ly.table.empty()) {
-      parallel_for("equinet::mace::radial_table_reverse", E, [&](int64_t e) {
-        const T* ga = Ly.w_adj.data() + e * nw;
-        const T* d = Ly.dw.data() + e * nw;
-        T s = 0;
-        for (int k = 0; k < nw; ++k) s += ga[k] * d[k];
-        r_adj_[e] += s;
-      });
-    } else {
+  if (Ly.table.empty()) {
+    grow(Ly.w_adj, size_t(E) * nw);
+    grow(Ly.feats_adj, size_t(E) * nb);
+    detail::phase("reverse: convolution", [&] {
+      Ly.conv.reverse(g, Ly.h_up.data(), Y_.data(), Ly.w.data(), Ly.M_adj.data(),
+                      Ly.h_up_adj.data(), Ly.w_adj.data(), Y_adj_.data());
+    });
+    detail::phase("reverse: radial MLP", [&] {
       Ly.radial.reverse(E, Ly.w_adj.data(), Ly.feats_adj.data());
       parallel_for("equinet::mace::radial_basis_reverse", E, [&](int64_t e) {
         const T* fa = Ly.feats_adj.data() + e * nb;
@@ -348,8 +337,13 @@ void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
         for (int n = 0; n < nb; ++n) s += fa[n] * df[n];
         r_adj_[e] += s;
       });
-    }
-  });
+    });
+  } else {
+    detail::phase("reverse: convolution (tabulated radial)", [&] {
+      Ly.conv.reverse(g, Ly.h_up.data(), Y_.data(), lengths_.data(), Ly.table, Ly.M_adj.data(),
+                      Ly.h_up_adj.data(), Y_adj_.data(), r_adj_.data());
+    });
+  }
   if (h_in_adj) {
     detail::phase("reverse: linear_up + skip", [&] {
       parallel_rows("equinet::mace::linear_up_reverse", nn_, [&](int64_t b, int64_t e) {

@@ -77,7 +77,6 @@ class MaceModel {
     nn::IrrepsLinear<T> readout_1, readout_2;
     bool nonlinear_readout = false;
     // buffers
-    std::vector<T> dw;  // d w / dr per edge (tabulated mode)
     std::vector<T> h_up, w, M, A0, A, B, sc, h_out, r_hidden, r_pre;
     std::vector<T> h_up_adj, w_adj, M_adj, A0_adj, A_adj, B_adj, h_out_adj, feats_adj;
   };
