@@ -39,6 +39,7 @@ TEST(CliBench, PrintsOneJsonRecordWithTheDocumentedKeys) {
   EXPECT_EQ(j.at("model"), periodic_model());
   EXPECT_EQ(j.at("atoms"), 16);
   EXPECT_EQ(j.at("dtype"), "float32");
+  EXPECT_EQ(j.at("radial_table_intervals"), 0);
   EXPECT_EQ(j.at("threads"), 1);
   EXPECT_EQ(j.at("steps"), 2);
   EXPECT_EQ(j.at("virial"), true);

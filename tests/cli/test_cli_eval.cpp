@@ -149,3 +149,41 @@ TEST(CliEvalShipped, RoundedReferenceFilesAgreeWithinRounding) {
     }
   }
 }
+
+// --radial-table N reaches the core: a fine table (2000 intervals) stays at
+// the reference within the float64 force tolerance, a coarse one (8)
+// visibly changes the forces.
+TEST(CliEvalOptions, RadialTableIsPassedToTheModel) {
+  EQUINET_REQUIRE_SHARED();
+  const std::string dir = shared_dir() + "/testdata/mace/";
+  const auto refs = load_references(dir + "periodic_ref.json");
+  const auto work = test_work_dir();
+  std::vector<io::Frame> frames;
+  for (const auto& r : refs) frames.push_back(frame_of(r));
+  const std::string in = (work / "in.extxyz").string();
+  io::write_extxyz(in, frames);
+  auto forces_with = [&](const std::string& intervals) {
+    const std::string out = (work / ("out" + intervals + ".extxyz")).string();
+    const auto run = run_cli(
+        {"eval", dir + "periodic.safetensors", in, "-o", out, "--radial-table", intervals}, work);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    std::vector<double> all;
+    for (const auto& f : io::read_extxyz(out)) {
+      const auto& v = f.arrays.at("forces").values;
+      all.insert(all.end(), v.begin(), v.end());
+    }
+    return all;
+  };
+  std::vector<double> reference;
+  for (const auto& r : refs) reference.insert(reference.end(), r.forces.begin(), r.forces.end());
+  const auto fine = forces_with("2000"), coarse = forces_with("8");
+  ASSERT_EQ(fine.size(), reference.size());
+  ASSERT_EQ(coarse.size(), reference.size());
+  double fine_err = 0, coarse_err = 0;
+  for (size_t k = 0; k < reference.size(); ++k) {
+    fine_err = std::max(fine_err, std::abs(fine[k] - reference[k]));
+    coarse_err = std::max(coarse_err, std::abs(coarse[k] - reference[k]));
+  }
+  EXPECT_LT(fine_err, 1e-8);
+  EXPECT_GT(coarse_err, 1e-6);
+}

@@ -71,8 +71,7 @@ io::Frame build_structure(const StructureOptions& o, const std::string& input_pa
 int run_bench(const ParsedArgs& args) {
   const std::string& model_path = args.positional[0];
   const std::string& input_path = args.positional[1];
-  LoadOptions options;
-  options.precision = parse_dtype(args.get("--dtype", "float64"));
+  const LoadOptions options = load_options(args);
   const int threads = int(args.get_int("--threads", 0, 1, 4096));
   const int steps = int(args.get_int("--steps", 20, 1, 1000000));
   const int warmup = int(args.get_int("--warmup", 3, 0, 1000000));
@@ -113,6 +112,7 @@ int run_bench(const ParsedArgs& args) {
   j["edges"] = results.n_edges;
   j["periodic"] = any_periodic(frame);
   j["dtype"] = dtype_name(options.precision);
+  j["radial_table_intervals"] = options.radial_table_intervals;
   j["threads"] = KokkosSession::concurrency();
   j["steps"] = steps;
   j["warmup"] = warmup;

@@ -69,8 +69,7 @@ int run_eval(const ParsedArgs& args) {
   if (args.has("-o") && args.has("--output")) throw UsageError("give -o or --output, not both");
   const std::string output_path = args.get("-o", args.get("--output", ""));
   if (output_path.empty()) throw UsageError("missing -o OUT.extxyz");
-  LoadOptions options;
-  options.precision = parse_dtype(args.get("--dtype", "float64"));
+  const LoadOptions options = load_options(args);
   const int threads = int(args.get_int("--threads", 0, 1, 4096));
 
   // Fail before any work if the output cannot be written where asked.

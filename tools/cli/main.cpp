@@ -19,16 +19,18 @@ const std::vector<Command>& commands() {
        {{}, {"--json"}, 1, 1},
        run_info},
       {"eval",
-       "MODEL IN.extxyz -o OUT.extxyz [--dtype float32|float64] [--threads N] [--quiet]",
+       "MODEL IN.extxyz -o OUT.extxyz [--dtype float32|float64] [--radial-table N] [--threads N] "
+       "[--quiet]",
        "energies, forces, stress/virial and node energies of every frame",
-       {{"-o", "--output", "--dtype", "--threads"}, {"--quiet"}, 2, 2},
+       {{"-o", "--output", "--dtype", "--radial-table", "--threads"}, {"--quiet"}, 2, 2},
        run_eval},
       {"bench",
-       "MODEL IN.extxyz [--dtype float32|float64] [--threads N] [--steps N] [--warmup N] "
+       "MODEL IN.extxyz [--dtype float32|float64] [--radial-table N] [--threads N] [--steps N] "
+       "[--warmup N] "
        "[--frame K] [--repeat AxBxC] [--rattle SIGMA] [--seed S] [--save-structure OUT.extxyz]",
        "time compute() with forces (and virial) on one frame; prints one JSON object",
-       {{"--dtype", "--threads", "--steps", "--warmup", "--frame", "--repeat", "--rattle", "--seed",
-         "--save-structure"},
+       {{"--dtype", "--radial-table", "--threads", "--steps", "--warmup", "--frame", "--repeat",
+         "--rattle", "--seed", "--save-structure"},
         {},
         2,
         2},

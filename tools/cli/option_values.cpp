@@ -3,8 +3,6 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "args.hpp"
-
 namespace equinet::cli {
 
 Precision parse_dtype(const std::string& text) {
@@ -15,6 +13,13 @@ Precision parse_dtype(const std::string& text) {
 
 const char* dtype_name(Precision precision) {
   return precision == Precision::Float32 ? "float32" : "float64";
+}
+
+LoadOptions load_options(const ParsedArgs& args) {
+  LoadOptions options;
+  options.precision = parse_dtype(args.get("--dtype", "float64"));
+  options.radial_table_intervals = int(args.get_int("--radial-table", 0, 0, 10000000));
+  return options;
 }
 
 std::array<int, 3> parse_repeat(const std::string& text) {
