@@ -187,3 +187,34 @@ TEST(CliEvalOptions, RadialTableIsPassedToTheModel) {
   EXPECT_LT(fine_err, 1e-8);
   EXPECT_GT(coarse_err, 1e-6);
 }
+
+// Stress needs a volume: written for fully periodic frames only (a stale
+// input stress is dropped), the virial always; the frame's own pbc is kept.
+TEST(CliEvalOptions, StressOnlyForFullyPeriodicFrames) {
+  EQUINET_REQUIRE_SHARED();
+  const auto work = test_work_dir();
+  auto frames = io::read_extxyz(example_si8());
+  frames.push_back(frames[0]);
+  frames[1].pbc[2] = false;  // a slab: periodic in x and y only
+  for (auto& f : frames) f.info["stress"] = io::InfoValue::real_array(std::vector<double>(9, 7.0));
+  const std::string in = (work / "in.extxyz").string(), out = (work / "out.extxyz").string();
+  io::write_extxyz(in, frames);
+  const auto run = run_cli({"eval", shared_dir() + "/testdata/mace/periodic.safetensors", in, "-o",
+                            out, "--threads", "1", "--quiet"},
+                           work);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  const auto result = io::read_extxyz(out);
+  ASSERT_EQ(result.size(), 2u);
+  ASSERT_EQ(result[0].info.count("stress"), 1u);
+  EXPECT_NE(result[0].info.at("stress").as_array()[0], 7.0);
+  EXPECT_EQ(result[1].info.count("stress"), 0u);
+  EXPECT_EQ(result[1].info.at("virial").as_array().size(), 9u);
+  EXPECT_FALSE(result[1].pbc[2]);
+  // Perfect diamond: zero forces by symmetry, isotropic stress.
+  for (double f : result[0].arrays.at("forces").values) EXPECT_NEAR(f, 0.0, 1e-10);
+  const auto& s = result[0].info.at("stress").as_array();
+  EXPECT_NEAR(s[0], s[4], 1e-12);
+  EXPECT_NEAR(s[0], s[8], 1e-12);
+  EXPECT_NEAR(s[1], 0.0, 1e-12);
+}
