@@ -10,7 +10,7 @@ template <typename T>
 void derive_from_edge_forces(const EdgeSet& g, const T* vec, const T* f, double* forces,
                              double* virial, double* atom_virials) {
   if (forces || atom_virials) {
-    parallel_for("equinet::derive_forces", g.n_nodes, [&](int64_t i) {
+    parallel_for("eq.derive_force", g.n_nodes, [&](int64_t i) {
       double F[3] = {0, 0, 0}, W[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
       auto add = [&](int64_t e, double sign) {
         for (int a = 0; a < 3; ++a) {

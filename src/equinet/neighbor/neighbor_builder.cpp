@@ -96,12 +96,12 @@ void BasicNeighborBuilder<ExecutionSpace>::build(int64_t n_atoms, const double* 
   const auto pos = Kokkos::create_mirror_view_and_copy(MemorySpace(), host_positions);
 
   auto& bins = workspace_->bins;
-  detail::ensure_rows(bins.frac, std::size_t(n), "equinet::neighbor::frac");
-  detail::ensure_rows(bins.wrap, std::size_t(n), "equinet::neighbor::wrap");
-  detail::ensure_rows(bins.bin, std::size_t(n), "equinet::neighbor::bin");
-  detail::ensure_rows(bins.bin_atoms, std::size_t(n), "equinet::neighbor::bin_atoms");
-  detail::ensure_rows(bins.binned_positions, std::size_t(n), "equinet::neighbor::binned_positions");
-  detail::ensure_rows(bins.binned_wrap, std::size_t(n), "equinet::neighbor::binned_wrap");
+  detail::ensure_rows(bins.frac, std::size_t(n), "eq.frac");
+  detail::ensure_rows(bins.wrap, std::size_t(n), "eq.wrap");
+  detail::ensure_rows(bins.bin, std::size_t(n), "eq.bin");
+  detail::ensure_rows(bins.bin_atoms, std::size_t(n), "eq.bin_atoms");
+  detail::ensure_rows(bins.binned_positions, std::size_t(n), "eq.binned_posit");
+  detail::ensure_rows(bins.binned_wrap, std::size_t(n), "eq.binned_wrap");
   const int far = detail::wrap_into_cell<ExecutionSpace>(pos, geometry, n, bins);
   if (far >= 0)
     throw Error("neighbour list: atom " + std::to_string(far) +
@@ -125,15 +125,15 @@ void BasicNeighborBuilder<ExecutionSpace>::build(int64_t n_atoms, const double* 
   for (int k = 0; k < 9; ++k) search.lattice[k] = geometry.lattice[k];
 
   auto& edges = workspace_->edges;
-  detail::ensure_rows(edges.counts, std::size_t(n), "equinet::neighbor::counts");
-  detail::ensure_rows(edges.offsets, std::size_t(n) + 1, "equinet::neighbor::offsets");
+  detail::ensure_rows(edges.counts, std::size_t(n), "eq.counts");
+  detail::ensure_rows(edges.offsets, std::size_t(n) + 1, "eq.offsets");
   const int64_t bad = detail::count_edges<ExecutionSpace>(search, edges.counts, n);
   if (bad >= 0) throw Error(coincidence_message(bad, n));
   const int64_t n_edges = detail::exclusive_scan<ExecutionSpace>(edges.counts, edges.offsets, n);
 
-  detail::ensure_rows(edges.senders, std::size_t(n_edges), "equinet::neighbor::senders");
-  detail::ensure_rows(edges.images, std::size_t(n_edges), "equinet::neighbor::images");
-  detail::ensure_rows(edges.shifts, std::size_t(n_edges), "equinet::neighbor::shifts");
+  detail::ensure_rows(edges.senders, std::size_t(n_edges), "eq.senders");
+  detail::ensure_rows(edges.images, std::size_t(n_edges), "eq.images");
+  detail::ensure_rows(edges.shifts, std::size_t(n_edges), "eq.shifts");
   detail::fill_edges<ExecutionSpace>(search, edges.offsets, edges.senders, edges.images, n);
   detail::compute_shifts<ExecutionSpace>(geometry.lattice, edges.images, edges.shifts, n_edges);
 

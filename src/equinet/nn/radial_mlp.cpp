@@ -74,7 +74,7 @@ void RadialMLP<T>::forward(int64_t rows, const T* x, T* y, bool keep) {
     if (scratch_b_.size() < need) scratch_b_.resize(need);
   }
   const int64_t chunks = (rows + kChunk - 1) / kChunk;
-  Kokkos::parallel_for("equinet::RadialMLP::forward",
+  Kokkos::parallel_for("eq.radi_forward",
                        Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, chunks),
                        [&](int64_t c) {
                          const int64_t r0 = c * kChunk, nr = std::min(kChunk, rows - r0);
@@ -111,8 +111,8 @@ void RadialMLP<T>::reverse(int64_t rows, const T* y_adj, T* x_adj) {
   if (scratch_b_.size() < need) scratch_b_.resize(need);
   const int64_t chunks = (rows + kChunk - 1) / kChunk;
   Kokkos::parallel_for(
-      "equinet::RadialMLP::reverse",
-      Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, chunks), [&](int64_t c) {
+      "eq.radi_reverse", Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, chunks),
+      [&](int64_t c) {
         const int64_t r0 = c * kChunk, nr = std::min(kChunk, rows - r0);
         const T* g = y_adj + r0 * widths_[L];
         for (size_t kk = L; kk-- > 0;) {

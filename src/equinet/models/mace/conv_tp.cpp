@@ -149,7 +149,7 @@ template <typename EdgeWeights>
 void ConvTP<T>::forward_impl(const EdgeGraph<T>& g, const T* x, const T* Y, EdgeWeights weights,
                              T* M) const {
   const int sh = sh_dim(), dx = in_.dim, dm = mid_.dim;
-  Kokkos::parallel_for("equinet::ConvTP::forward",
+  Kokkos::parallel_for("eq.conv_forward",
                        Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, g.n_centers),
                        [&](int64_t i) {
                          T buf[kMaxFusedWeights];
@@ -172,8 +172,8 @@ void ConvTP<T>::reverse_impl(const EdgeGraph<T>& g, const T* x, const T* Y, Edge
                              WeightAdjoint finish, const T* M_adj, T* x_adj, T* Y_adj) const {
   const int sh = sh_dim(), nw = weight_count_, dx = in_.dim, dm = mid_.dim;
   Kokkos::parallel_for(
-      "equinet::ConvTP::reverse",
-      Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, g.n_nodes), [&](int64_t j) {
+      "eq.conv_reverse", Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, g.n_nodes),
+      [&](int64_t j) {
         T wbuf[kMaxFusedWeights], dwbuf[kMaxFusedWeights], abuf[kMaxFusedWeights];
         const T* xj = x + j * dx;
         T* xj_adj = x_adj + j * dx;

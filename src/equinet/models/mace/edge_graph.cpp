@@ -11,8 +11,9 @@ void EdgeGraph<T>::index_by_sender() {
   for (int s : senders) ++send_offsets[size_t(s) + 1];
   for (int64_t i = 0; i < n_nodes; ++i) send_offsets[i + 1] += send_offsets[i];
   by_sender.resize(senders.size());
-  std::vector<int64_t> fill(send_offsets.begin(), send_offsets.end() - 1);
-  for (int64_t e = 0; e < n_edges(); ++e) by_sender[fill[senders[e]]++] = e;
+  // fill positions in `fill_` (kept between calls: no allocation per step)
+  fill_.assign(send_offsets.begin(), send_offsets.end() - 1);
+  for (int64_t e = 0; e < n_edges(); ++e) by_sender[fill_[senders[e]]++] = e;
 }
 
 template struct EdgeGraph<float>;

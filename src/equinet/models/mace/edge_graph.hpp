@@ -24,6 +24,9 @@ struct EdgeGraph {
   int64_t n_edges() const { return int64_t(senders.size()); }
   // Fills send_offsets/by_sender from senders (counting sort, stable).
   void index_by_sender();
+
+ private:
+  std::vector<int64_t> fill_;
 };
 
 }  // namespace equinet::mace

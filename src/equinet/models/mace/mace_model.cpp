@@ -194,7 +194,7 @@ void MaceModel<T>::forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in)
 
   using detail::phase;
   phase("forward: linear_up", [&] {
-    parallel_rows("equinet::mace::linear_up", nn_, [&](int64_t b, int64_t e) {
+    parallel_rows("eq.linear_up", nn_, [&](int64_t b, int64_t e) {
       Ly.linear_up.forward(b, e, h_in, din, Ly.h_up.data(), din, nullptr, false);
     });
   });
@@ -208,7 +208,7 @@ void MaceModel<T>::forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in)
     });
   }
   phase("forward: linear + skip", [&] {
-    parallel_rows("equinet::mace::linear", nc, [&](int64_t b, int64_t e) {
+    parallel_rows("eq.linear", nc, [&](int64_t b, int64_t e) {
       Ly.linear.forward(b, e, Ly.M.data(), dmid, Ly.A0.data(), dt, nullptr, false);
       if (Ly.residual) {
         std::copy(Ly.A0.data() + b * dt, Ly.A0.data() + e * dt, Ly.A.data() + b * dt);
@@ -221,7 +221,7 @@ void MaceModel<T>::forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in)
   phase("forward: symmetric contraction",
         [&] { Ly.contraction.forward(nc, Ly.A.data(), species, Ly.B.data()); });
   phase("forward: product linear", [&] {
-    parallel_rows("equinet::mace::product_linear", nc, [&](int64_t b, int64_t e) {
+    parallel_rows("eq.product_line", nc, [&](int64_t b, int64_t e) {
       Ly.product_linear.forward(b, e, Ly.B.data(), dout, Ly.h_out.data(), dout, nullptr, false);
       if (Ly.residual)
         for (int64_t k = b * dout; k < e * dout; ++k) Ly.h_out[k] += Ly.sc[k];
@@ -234,7 +234,7 @@ template <typename T>
 void MaceModel<T>::readout_forward(Layer& Ly, int64_t n, std::vector<double>& node_sum) {
   const int dout = Ly.out_irreps.dim();
   if (!Ly.nonlinear_readout) {
-    parallel_rows("equinet::mace::readout", n, [&](int64_t b, int64_t e) {
+    parallel_rows("eq.readout", n, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) {
         T y = 0;
         Ly.readout_1.forward(0, 1, Ly.h_out.data() + i * dout, dout, &y, 1, nullptr, false);
@@ -246,7 +246,7 @@ void MaceModel<T>::readout_forward(Layer& Ly, int64_t n, std::vector<double>& no
   const int dh = Ly.readout_1.out().dim;
   grow(Ly.r_pre, size_t(n) * dh);
   grow(Ly.r_hidden, size_t(n) * dh);
-  parallel_rows("equinet::mace::readout", n, [&](int64_t b, int64_t e) {
+  parallel_rows("eq.readout", n, [&](int64_t b, int64_t e) {
     Ly.readout_1.forward(b, e, Ly.h_out.data(), dout, Ly.r_pre.data(), dh, nullptr, false);
     for (int64_t k = b * dh; k < e * dh; ++k)
       Ly.r_hidden[k] = act_c_ * Ly.r_pre[k] * sigmoid(Ly.r_pre[k]);
@@ -263,24 +263,25 @@ void MaceModel<T>::readout_reverse(Layer& Ly, int64_t n, T* h_out_adj) {
   const int dout = Ly.out_irreps.dim();
   const T g = scale_;  // dE/d(readout) for every local node
   if (!Ly.nonlinear_readout) {
-    parallel_rows("equinet::mace::readout_reverse", n, [&](int64_t b, int64_t e) {
+    parallel_rows("eq.readout_reve", n, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i)
         Ly.readout_1.reverse(i, i + 1, &g, 0, h_out_adj, dout, nullptr);
     });
     return;
   }
   const int dh = Ly.readout_1.out().dim;
-  parallel_rows("equinet::mace::readout_reverse", n, [&](int64_t b, int64_t e) {
-    std::vector<T> hidden_adj(dh);
+  parallel_rows("eq.readout_reve", n, [&](int64_t b, int64_t e) {
     for (int64_t i = b; i < e; ++i) {
-      std::fill(hidden_adj.begin(), hidden_adj.end(), T(0));
-      Ly.readout_2.reverse(0, 1, &g, 0, hidden_adj.data(), dh, nullptr);
+      // hidden adjoint of node i, in the (otherwise unused) activation buffer
+      T* hidden_adj = Ly.r_hidden.data() + i * dh;
+      std::fill(hidden_adj, hidden_adj + dh, T(0));
+      Ly.readout_2.reverse(0, 1, &g, 0, hidden_adj, dh, nullptr);
       const T* z = Ly.r_pre.data() + i * dh;
       for (int k = 0; k < dh; ++k) {
         const T s = sigmoid(z[k]);
         hidden_adj[k] *= act_c_ * s * (T(1) + z[k] * (T(1) - s));
       }
-      Ly.readout_1.reverse(0, 1, hidden_adj.data(), dh, h_out_adj + i * dout, dout, nullptr);
+      Ly.readout_1.reverse(0, 1, hidden_adj, dh, h_out_adj + i * dout, dout, nullptr);
     }
   });
 }
@@ -300,7 +301,7 @@ void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
   T* h_out_adj = Ly.h_out_adj.data();
 
   detail::phase("reverse: product linear", [&] {
-    parallel_rows("equinet::mace::product_linear_reverse", nc, [&](int64_t b, int64_t e) {
+    parallel_rows("eq.product_line", nc, [&](int64_t b, int64_t e) {
       std::fill(Ly.B_adj.begin() + b * dout, Ly.B_adj.begin() + e * dout, T(0));
       Ly.product_linear.reverse(b, e, h_out_adj, dout, Ly.B_adj.data(), dout, nullptr);
     });
@@ -309,7 +310,7 @@ void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
     Ly.contraction.reverse(nc, Ly.A.data(), species, Ly.B_adj.data(), Ly.A_adj.data());
   });
   detail::phase("reverse: linear + skip", [&] {
-    parallel_rows("equinet::mace::linear_reverse", nc, [&](int64_t b, int64_t e) {
+    parallel_rows("eq.linear_rever", nc, [&](int64_t b, int64_t e) {
       if (Ly.residual) {
         std::copy(Ly.A_adj.data() + b * dt, Ly.A_adj.data() + e * dt, Ly.A0_adj.data() + b * dt);
       } else {
@@ -330,7 +331,7 @@ void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
     });
     detail::phase("reverse: radial MLP", [&] {
       Ly.radial.reverse(E, Ly.w_adj.data(), Ly.feats_adj.data());
-      parallel_for("equinet::mace::radial_basis_reverse", E, [&](int64_t e) {
+      parallel_for("eq.radial_basis", E, [&](int64_t e) {
         const T* fa = Ly.feats_adj.data() + e * nb;
         const T* df = dfeats_.data() + e * nb;
         T s = 0;
@@ -346,7 +347,7 @@ void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
   }
   if (h_in_adj) {
     detail::phase("reverse: linear_up + skip", [&] {
-      parallel_rows("equinet::mace::linear_up_reverse", nn_, [&](int64_t b, int64_t e) {
+      parallel_rows("eq.linear_up_re", nn_, [&](int64_t b, int64_t e) {
         std::fill(h_in_adj + b * din, h_in_adj + e * din, T(0));
         Ly.linear_up.reverse(b, e, Ly.h_up_adj.data(), din, h_in_adj, din, nullptr);
         if (Ly.residual && b < nc)
@@ -375,7 +376,7 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
     grow(r_adj_, size_t(E));
   }
   detail::phase("edges: Y and radial basis", [&] {
-    parallel_for("equinet::mace::edges", E, [&](int64_t e) {
+    parallel_for("eq.edges", E, [&](int64_t e) {
       const T* v = g.vectors.data() + 3 * e;
       const T r = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
       lengths_[e] = r;
@@ -388,7 +389,7 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
 
   // node embedding
   grow(h0_, size_t(nn_) * K);
-  parallel_for("equinet::mace::embedding", nn_, [&](int64_t i) {
+  parallel_for("eq.embedding", nn_, [&](int64_t i) {
     std::copy(embedding_.begin() + size_t(g.species[i]) * K,
               embedding_.begin() + size_t(g.species[i] + 1) * K, h0_.begin() + i * K);
   });
@@ -435,7 +436,7 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
   // edge forces: dE/dr_e from Y and the radial features of every layer
   detail::ScopedPhase p_forces("reverse: edge forces");
   out.edge_forces.resize(size_t(E) * 3);
-  parallel_for("equinet::mace::edge_forces", E, [&](int64_t e) {
+  parallel_for("eq.edge_forces", E, [&](int64_t e) {
     T f[3] = {0, 0, 0};
     const T* ya = Y_adj_.data() + e * nsh;
     const T* dy = dY_.data() + e * nsh * 3;

@@ -127,7 +127,7 @@ int64_t SymmetricContraction<T>::monomial_count() const {
 template <typename T>
 void SymmetricContraction<T>::forward(int64_t n, const T* A, const int* species, T* B) const {
   const int K = channels_, din = in_dim_ * K, dout = out_.dim;
-  Kokkos::parallel_for("equinet::SymmetricContraction::forward",
+  Kokkos::parallel_for("eq.symm_forward",
                        Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, n),
                        [&](int64_t i) {
                          const T* a = A + i * din;
@@ -172,7 +172,7 @@ template <typename T>
 void SymmetricContraction<T>::reverse(int64_t n, const T* A, const int* species, const T* B_adj,
                                       T* A_adj) const {
   const int K = channels_, din = in_dim_ * K, dout = out_.dim;
-  Kokkos::parallel_for("equinet::SymmetricContraction::reverse",
+  Kokkos::parallel_for("eq.symm_reverse",
                        Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, n),
                        [&](int64_t i) {
                          const T* a = A + i * din;

@@ -25,7 +25,7 @@ int wrap_into_cell(const Positions& positions, const SearchGeometry& geometry, i
   const SearchGeometry g = geometry;
   int first_bad = n;
   Kokkos::parallel_reduce(
-      "equinet::neighbor::wrap_into_cell", Kokkos::RangePolicy<ExecutionSpace>(0, n),
+      "eq.wrap_into_ce", Kokkos::RangePolicy<ExecutionSpace>(0, n),
       KOKKOS_LAMBDA(const int i, int& bad) {
         for (int k = 0; k < 3; ++k) {
           double s = positions(i, 0) * g.frame_inverse[k] +
@@ -63,7 +63,7 @@ void fractional_range(const AtomBins<typename ExecutionSpace::memory_space>& bin
     if (geometry.periodic[k]) continue;
     Kokkos::MinMaxScalar<double> range;
     Kokkos::parallel_reduce(
-        "equinet::neighbor::fractional_range", Kokkos::RangePolicy<ExecutionSpace>(0, n),
+        "eq.fractional_r", Kokkos::RangePolicy<ExecutionSpace>(0, n),
         KOKKOS_LAMBDA(const int i, Kokkos::MinMaxScalar<double>& r) {
           const double s = frac(i, k);
           if (s < r.min_val) r.min_val = s;
@@ -79,7 +79,7 @@ void fractional_range(const AtomBins<typename ExecutionSpace::memory_space>& bin
 template <class ExecutionSpace, class Counts, class Offsets>
 int64_t exclusive_scan(const Counts& counts, const Offsets& offsets, int64_t n) {
   Kokkos::parallel_scan(
-      "equinet::neighbor::exclusive_scan", Kokkos::RangePolicy<ExecutionSpace>(0, n + 1),
+      "eq.exclusive_sc", Kokkos::RangePolicy<ExecutionSpace>(0, n + 1),
       KOKKOS_LAMBDA(const int64_t i, int64_t& partial, const bool final) {
         if (final) offsets(i) = partial;
         if (i < n) partial += counts(i);
@@ -95,8 +95,8 @@ int64_t exclusive_scan(const Counts& counts, const Offsets& offsets, int64_t n) 
 template <class ExecutionSpace>
 void fill_bins(const BinGrid& grid, int n, AtomBins<typename ExecutionSpace::memory_space>& bins) {
   const int64_t n_bins = grid.total();
-  ensure_rows(bins.bin_offsets, std::size_t(n_bins + 1), "equinet::neighbor::bin_offsets");
-  ensure_rows(bins.bin_fill, std::size_t(n_bins), "equinet::neighbor::bin_fill");
+  ensure_rows(bins.bin_offsets, std::size_t(n_bins + 1), "eq.bin_offsets");
+  ensure_rows(bins.bin_fill, std::size_t(n_bins), "eq.bin_fill");
   auto frac = bins.frac;
   auto bin = bins.bin;
   auto fill = Kokkos::subview(bins.bin_fill, Kokkos::make_pair(int64_t(0), n_bins));
@@ -105,9 +105,15 @@ void fill_bins(const BinGrid& grid, int n, AtomBins<typename ExecutionSpace::mem
   const BinGrid gr = grid;
   using Policy = Kokkos::RangePolicy<ExecutionSpace>;
 
-  Kokkos::deep_copy(fill, int64_t(0));
+  // zeroed with a short-labelled kernel: deep_copy(view, scalar) builds a
+  // long std::string label on every call (an allocation per step)
+  auto zero_fill = [&] {
+    Kokkos::parallel_for(
+        "eq.zero_fill", Policy(0, n_bins), KOKKOS_LAMBDA(const int64_t b) { fill(b) = 0; });
+  };
+  zero_fill();
   Kokkos::parallel_for(
-      "equinet::neighbor::count_bins", Policy(0, n), KOKKOS_LAMBDA(const int i) {
+      "eq.count_bins", Policy(0, n), KOKKOS_LAMBDA(const int i) {
         int64_t flat = 0;
         for (int k = 0; k < 3; ++k) {
           int b = int(Kokkos::Experimental::floor((frac(i, k) - gr.origin[k]) * gr.scale[k]));
@@ -119,9 +125,9 @@ void fill_bins(const BinGrid& grid, int n, AtomBins<typename ExecutionSpace::mem
         Kokkos::atomic_fetch_add(&fill(flat), int64_t(1));
       });
   exclusive_scan<ExecutionSpace>(fill, offsets, n_bins);
-  Kokkos::deep_copy(fill, int64_t(0));
+  zero_fill();
   Kokkos::parallel_for(
-      "equinet::neighbor::fill_bins", Policy(0, n), KOKKOS_LAMBDA(const int i) {
+      "eq.fill_bins", Policy(0, n), KOKKOS_LAMBDA(const int i) {
         const int64_t flat =
             (int64_t(bin(i, 0)) * gr.count[1] + bin(i, 1)) * gr.count[2] + bin(i, 2);
         atoms(offsets(flat) + Kokkos::atomic_fetch_add(&fill(flat), int64_t(1))) = i;
@@ -137,8 +143,7 @@ void gather_in_bin_order(const Positions& positions, int n,
   auto binned_positions = bins.binned_positions;
   auto binned_wrap = bins.binned_wrap;
   Kokkos::parallel_for(
-      "equinet::neighbor::gather_in_bin_order", Kokkos::RangePolicy<ExecutionSpace>(0, n),
-      KOKKOS_LAMBDA(const int slot) {
+      "eq.gather_in_bi", Kokkos::RangePolicy<ExecutionSpace>(0, n), KOKKOS_LAMBDA(const int slot) {
         const int i = atoms(slot);
         for (int d = 0; d < 3; ++d) {
           binned_positions(slot, d) = positions(i, d);

@@ -94,7 +94,7 @@ int64_t count_edges(const Search& search, const Counts& counts, int n) {
   int64_t first_bad = none;
   const double min_sep2 = kMinSeparation * kMinSeparation;
   Kokkos::parallel_reduce(
-      "equinet::neighbor::count_edges", Kokkos::RangePolicy<ExecutionSpace>(0, n),
+      "eq.count_edges", Kokkos::RangePolicy<ExecutionSpace>(0, n),
       KOKKOS_LAMBDA(const int p, int64_t& bad) {
         const int i = search.bin_atoms(p);  // bin order: neighbouring threads share bins
         int64_t count = 0;
@@ -115,7 +115,7 @@ template <class ExecutionSpace, class Search, class Offsets, class Senders, clas
 void fill_edges(const Search& search, const Offsets& offsets, const Senders& senders,
                 const Images& images, int n) {
   Kokkos::parallel_for(
-      "equinet::neighbor::fill_edges", Kokkos::RangePolicy<ExecutionSpace>(0, n),
+      "eq.fill_edges", Kokkos::RangePolicy<ExecutionSpace>(0, n),
       KOKKOS_LAMBDA(const int p) {
         const int i = search.bin_atoms(p);
         int64_t slot = offsets(i);
@@ -137,7 +137,7 @@ void compute_shifts(const double lattice_in[9], const Images& images, const Shif
   Kokkos::Array<double, 9> lattice;
   for (int k = 0; k < 9; ++k) lattice[k] = lattice_in[k];
   Kokkos::parallel_for(
-      "equinet::neighbor::compute_shifts", Kokkos::RangePolicy<ExecutionSpace>(0, n_edges),
+      "eq.compute_shif", Kokkos::RangePolicy<ExecutionSpace>(0, n_edges),
       KOKKOS_LAMBDA(const int64_t e) {
         for (int d = 0; d < 3; ++d)
           shifts(e, d) = lattice_shift(lattice.data(), images(e, 0), images(e, 1), images(e, 2), d);
