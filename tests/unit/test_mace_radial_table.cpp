@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "support/reference_data.hpp"
 
@@ -30,8 +31,13 @@ TEST_P(MaceRadialTable, CloseToExactMode) {
     for (size_t k = 0; k < a.forces.size(); ++k)
       worst_f = std::max(worst_f, std::abs(a.forces[k] - b.forces[k]));
   }
-  RecordProperty("max_force_error", std::to_string(worst_f));
-  RecordProperty("max_energy_error_per_atom", std::to_string(worst_e));
+  {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3e", worst_f);
+    RecordProperty("max_force_error", buf);
+    std::snprintf(buf, sizeof buf, "%.3e", worst_e);
+    RecordProperty("max_energy_error_per_atom", buf);
+  }
   EXPECT_LT(worst_f, 1e-7);
   EXPECT_LT(worst_e, 1e-8);
   EXPECT_GT(worst_f, 0.0);  // it is an approximation: a zero would mean the table was not used
