@@ -1,57 +1,13 @@
 #include "internal/ModelLoading.h"
 
 #include <openmm/OpenMMException.h>
-#include <stdlib.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace EquinetPlugin {
-
-namespace {
-
-// A private temporary copy of the model bytes, removed when it goes out of
-// scope. Potential::load reads from a path only.
-class TemporaryModelFile {
- public:
-  explicit TemporaryModelFile(const std::string& bytes) {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "equinet-model-XXXXXX").string();
-    int fd = mkstemp(pattern.data());
-    if (fd < 0) throw OpenMM::OpenMMException("EquinetForce: cannot create a temporary model file");
-    path = pattern;
-    const char* data = bytes.data();
-    size_t left = bytes.size();
-    while (left > 0) {
-      ssize_t written = write(fd, data, left);
-      if (written <= 0) {
-        close(fd);
-        std::remove(path.c_str());
-        throw OpenMM::OpenMMException("EquinetForce: cannot write the temporary model file " +
-                                      path);
-      }
-      data += written;
-      left -= static_cast<size_t>(written);
-    }
-    close(fd);
-  }
-  ~TemporaryModelFile() { std::remove(path.c_str()); }
-  TemporaryModelFile(const TemporaryModelFile&) = delete;
-  TemporaryModelFile& operator=(const TemporaryModelFile&) = delete;
-  std::string path;
-};
-
-// Error messages should name the user's file, not our temporary copy.
-std::string replaceAll(std::string text, const std::string& from, const std::string& to) {
-  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
-  return text;
-}
-
-}  // namespace
 
 std::string readModelFile(const std::string& path) {
   std::error_code error;
@@ -69,14 +25,13 @@ std::string readModelFile(const std::string& path) {
 std::unique_ptr<equinet::Potential> loadPotential(const std::string& modelBytes,
                                                   const std::string& modelName,
                                                   equinet::Precision precision) {
-  TemporaryModelFile file(modelBytes);
   try {
     equinet::LoadOptions options;
     options.precision = precision;
-    return equinet::Potential::load(file.path, options);
+    return equinet::Potential::load_from_bytes(
+        std::vector<uint8_t>(modelBytes.begin(), modelBytes.end()), modelName, options);
   } catch (const std::exception& e) {
-    throw OpenMM::OpenMMException("EquinetForce: model '" + modelName +
-                                  "': " + replaceAll(e.what(), file.path, modelName));
+    throw OpenMM::OpenMMException("EquinetForce: model '" + modelName + "': " + e.what());
   }
 }
 
