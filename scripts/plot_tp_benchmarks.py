@@ -111,8 +111,12 @@ def plot(table, path):
               ("rev", "double", 32)]
     panels = [p for p in panels if any(k[0] == p[0] and k[2] == p[1] and k[4] == p[2]
                                        for k in table)]
-    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4.5), squeeze=False)
-    for ax, (pas, typ, C) in zip(axes[0], panels):
+    ncol = 2
+    nrow = (len(panels) + ncol - 1) // ncol
+    fig, axes = plt.subplots(nrow, ncol, figsize=(6.5 * ncol, 5 * nrow), squeeze=False)
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    for ax, (pas, typ, C) in zip(axes.flat, panels):
         for kind in KINDS:
             xs, ts = series(table, pas, kind, typ, C, 1, 1)
             if not xs:
@@ -127,11 +131,12 @@ def plot(table, path):
                 ax.loglog(sel, np.exp(b) * np.array(sel, dtype=float) ** a, ":",
                           color=line.get_color())
         for ref, style in ((3, "--"), (5, "-.")):
-            ax.loglog([2, 8], [1.0 * (2 / 8) ** ref * 1e3, 1e3], style, color="grey", lw=0.8)
-            ax.text(8.1, 1e3, f"L^{ref}", color="grey", fontsize=8)
+            y2 = (2 / 8) ** ref * 1e3
+            ax.loglog([2, 8], [y2, 1e3], style, color="grey", lw=0.8)
+            ax.text(1.9, y2, f"L^{ref}", color="grey", fontsize=8, ha="right", va="center")
         ax.set_xlabel("L (inputs up to L, outputs up to 2L)")
         ax.set_ylabel("ms per call, 10^4 rows (CPU time, 1 thread)")
-        ax.set_title(f"{pas}, {typ}, C = {C}")
+        ax.set_title(f"{'forward' if pas == 'fwd' else 'reverse'}, {typ}, C = {C}")
         ax.set_xticks(range(1, 9))
         ax.set_xticklabels([str(L) for L in range(1, 9)])
         ax.grid(True, which="both", alpha=0.3)
