@@ -74,11 +74,11 @@ build_lammps() {
 
   # lmp must resolve our liblammps (Debian's has the same SONAME) and the
   # project's Kokkos.
-  ldd "$LAMMPS_PREFIX/bin/lmp" | grep -q "$LAMMPS_PREFIX/lib/liblammps" ||
+  ldd "$LAMMPS_PREFIX/bin/lmp" | grep "$LAMMPS_PREFIX/lib/liblammps" >/dev/null ||
     equinet_die "$LAMMPS_PREFIX/bin/lmp does not resolve its own liblammps: $(ldd "$LAMMPS_PREFIX/bin/lmp")"
-  ldd "$LAMMPS_PREFIX/lib/liblammps.so" | grep -q "$KOKKOS_PREFIX/lib/libkokkoscore" ||
+  ldd "$LAMMPS_PREFIX/lib/liblammps.so" | grep "$KOKKOS_PREFIX/lib/libkokkoscore" >/dev/null ||
     equinet_die "liblammps does not resolve Kokkos from $KOKKOS_PREFIX"
-  "$LAMMPS_PREFIX/bin/lmp" -h | grep -qw KOKKOS || equinet_die "lmp was built without KOKKOS"
+  "$LAMMPS_PREFIX/bin/lmp" -h | grep -w KOKKOS >/dev/null || equinet_die "lmp was built without KOKKOS"
   touch "$LAMMPS_PREFIX/.complete"
   equinet_log "LAMMPS $LAMMPS_VERSION installed in $LAMMPS_PREFIX (lmp: $LAMMPS_PREFIX/bin/lmp)"
 }
@@ -92,5 +92,5 @@ if [ ! -f "$LAMMPS_PREFIX/.complete" ]; then
   fi
 fi
 equinet_dep_prefix "$LAMMPS_PREFIX"
-# (enabled once lammps_plugin builds) equinet_dep_cmake_arg "-DEQUINET_ENABLE_LAMMPS=ON"
-# (enabled once lammps_plugin builds) equinet_dep_cmake_arg "-DLAMMPS_ROOT=$LAMMPS_PREFIX"
+equinet_dep_cmake_arg "-DEQUINET_ENABLE_LAMMPS=ON"
+equinet_dep_cmake_arg "-DLAMMPS_ROOT=$LAMMPS_PREFIX"
