@@ -14,6 +14,7 @@
 #include <openmm/System.h>
 #include <openmm/VerletIntegrator.h>
 #include <openmm/serialization/XmlSerializer.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -103,6 +104,13 @@ class EquinetForceTest : public ::testing::TestWithParam<std::string> {
   }
 
   OpenMM::Platform& platform() { return OpenMM::Platform::getPlatformByName(GetParam()); }
+
+  // A file name of this test process alone (ctest runs test programs in parallel).
+  std::string scratchFile(const std::string& name) {
+    return (std::filesystem::temp_directory_path() /
+            ("equinet-" + GetParam() + "-" + std::to_string(getpid()) + "-" + name))
+        .string();
+  }
 
   Evaluation evaluate(const OpenMM::System& system, const std::vector<OpenMM::Vec3>& positions,
                       int groups = -1) {
@@ -266,8 +274,7 @@ TEST_P(EquinetForceTest, RespectsForceGroups) {
 // forces after the model file is gone.
 TEST_P(EquinetForceTest, XmlRoundTripWithoutModelFile) {
   const Structure s = readReference(sharedPath("testdata/mace/periodic_ref.json")).at(1);
-  const std::string copy =
-      (std::filesystem::temp_directory_path() / "equinet-roundtrip.safetensors").string();
+  const std::string copy = scratchFile("roundtrip.safetensors");
   std::filesystem::copy_file(modelPath("periodic"), copy,
                              std::filesystem::copy_options::overwrite_existing);
   TestSystem setup = makeTestSystem(s);
@@ -317,8 +324,7 @@ TEST_P(EquinetForceTest, ClearErrorsForBadInput) {
   setup.system->addForce(new EquinetForce(modelPath("small"), tooMany));
   expectError([&] { evaluate(*setup.system, setup.positions); }, "System has 6");
   // A file that is not a model.
-  const std::string junk =
-      (std::filesystem::temp_directory_path() / "equinet-junk.safetensors").string();
+  const std::string junk = scratchFile("junk.safetensors");
   std::ofstream(junk) << "not a model";
   expectError([&] { EquinetForce(junk, s.numbers); }, junk);
   std::filesystem::remove(junk);

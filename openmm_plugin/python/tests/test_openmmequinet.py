@@ -34,7 +34,7 @@ PLATFORMS = [
     if name in [openmm.Platform.getPlatform(i).getName() for i in range(openmm.Platform.getNumPlatforms())]
 ]
 
-pytestmark = pytest.mark.skipif(not MACE.is_dir(), reason="no ../shared reference data")
+needs_shared = pytest.mark.skipif(not MACE.is_dir(), reason="no ../shared reference data")
 
 
 def reference(name):
@@ -87,6 +87,7 @@ def energy_forces(context, groups=-1):
 CASES = [(model, index) for model in ("small", "periodic") for index in range(3)]
 
 
+@needs_shared
 @pytest.mark.parametrize("platform", PLATFORMS)
 @pytest.mark.parametrize("model,index", CASES)
 def test_matches_mace_torch(platform, model, index):
@@ -119,6 +120,7 @@ def test_shipped_ethanol_potential_from_topology():
         np.testing.assert_allclose(forces / FORCE, structure["forces"], rtol=0, atol=1e-8)
 
 
+@needs_shared
 def test_subset_is_model_on_subset_alone():
     structure = reference("small")[1]
     subset = [9, 10, 11, 0, 1, 2]
@@ -134,6 +136,7 @@ def test_subset_is_model_on_subset_alone():
     assert np.all(forces[outside] == 0.0)
 
 
+@needs_shared
 def test_force_groups_and_float32():
     structure = reference("small")[0]
     system = openmm.System()
@@ -157,6 +160,7 @@ def test_force_groups_and_float32():
     np.testing.assert_allclose(f32 / FORCE, structure["forces"], atol=1e-3)
 
 
+@needs_shared
 def test_errors_are_python_exceptions():
     small = str(MACE / "small.safetensors")
     with pytest.raises(openmm.OpenMMException, match="no/such/model"):
@@ -185,6 +189,7 @@ np.save(sys.argv[3], state.getForces(asNumpy=True)._value)
 """
 
 
+@needs_shared
 def test_xml_round_trip_in_fresh_process_without_model_file(tmp_path):
     structure = reference("periodic")[1]
     model = tmp_path / "copy.safetensors"
@@ -204,6 +209,7 @@ def test_xml_round_trip_in_fresh_process_without_model_file(tmp_path):
     assert np.array_equal(np.load(tmp_path / "forces.npy"), forces)
 
 
+@needs_shared
 def test_pickle_keeps_the_force():
     force = EquinetForce(str(MACE / "small.safetensors"), [8, 1, 1], [0, 2])
     force.setUsesPeriodicBoundaryConditions(True)
