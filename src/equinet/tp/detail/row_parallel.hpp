@@ -1,7 +1,8 @@
 // Rows (edges or atoms) in parallel on the host execution space, each with
 // its own slice of a per-thread workspace: the workspace is owned by the
 // product object, sized once (threads × per-row scratch), never allocated in
-// the kernel.
+// the kernel. Hence one product object must not be called from two host
+// threads at once.
 #pragma once
 
 #include <Kokkos_Core.hpp>
