@@ -234,6 +234,25 @@ TEST_P(EquinetForceTest, ForcesMatchFiniteDifferencesOfEnergy) {
   }
 }
 
+// OpenMM never wraps the positions it hands to a force: atoms moved by whole
+// lattice vectors (far outside the box) give the same energy and forces.
+TEST_P(EquinetForceTest, PositionsOutsideTheBoxAreWrapped) {
+  const Structure s = readReference(sharedPath("testdata/mace/periodic_ref.json")).at(1);
+  TestSystem setup = makeTestSystem(s);
+  addForce(setup, modelPath("periodic"), s);
+  std::vector<OpenMM::Vec3> shifted = setup.positions;
+  OpenMM::Vec3 box[3];
+  setup.system->getDefaultPeriodicBoxVectors(box[0], box[1], box[2]);
+  for (int i = 0; i < s.size(); i++)
+    for (int k = 0; k < 3; k++) shifted[i] += box[k] * static_cast<double>((i + k) % 5 - 2);
+  const Evaluation inside = evaluate(*setup.system, setup.positions);
+  const Evaluation outside = evaluate(*setup.system, shifted);
+  EXPECT_NEAR(outside.energy, inside.energy, 1e-12 * std::abs(inside.energy));
+  for (int i = 0; i < s.size(); i++)
+    for (int k = 0; k < 3; k++)
+      EXPECT_NEAR(outside.forces[i][k], inside.forces[i][k], 1e-10 * kKJPerMolNmPerEvAngstrom);
+}
+
 // ML/MM: with a particle subset, the energy is the model's on the subset
 // alone, the other particles feel no force, and their elements may be
 // unknown to the model.
