@@ -1,5 +1,7 @@
 #include "equinet/nn/irreps_linear.hpp"
 
+#include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 
 #include "equinet/potential.hpp"
@@ -51,9 +53,38 @@ IrrepsLinear<T>::IrrepsLinear(const so3::Irreps& in, const so3::Irreps& out,
     }
 }
 
+namespace {
+template <typename T>
+using RowMatrix = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+// Rows of one (block, m) slice of a feature array: contiguous channels, a row stride.
+template <typename T>
+using Slice = Eigen::Map<RowMatrix<T>, 0, Eigen::OuterStride<>>;
+template <typename T>
+using ConstSlice = Eigen::Map<const RowMatrix<T>, 0, Eigen::OuterStride<>>;
+}  // namespace
+
 template <typename T>
 void IrrepsLinear<T>::forward(int64_t begin, int64_t end, const T* x, int x_stride, T* y,
                               int y_stride, const int* set_of, bool accumulate) const {
+  if (num_sets_ == 1 && end > begin) {
+    // one shared weight matrix: a dense product per (path, m) over the rows
+    const Eigen::Index rows = end - begin;
+    if (!accumulate)
+      for (int64_t row = begin; row < end; ++row)
+        std::fill(y + row * y_stride, y + row * y_stride + out_.dim, T(0));
+    for (const auto& p : paths_) {
+      const int mi = in_.irreps[p.block_in].mul, mo = out_.irreps[p.block_out].mul;
+      const Eigen::Map<const RowMatrix<T>> W(p.w.data(), mi, mo);
+      for (int m = 0; m < in_.irreps[p.block_in].ir.dim(); ++m) {
+        ConstSlice<T> X(x + begin * x_stride + in_.offsets[p.block_in] + m * mi, rows, mi,
+                        Eigen::OuterStride<>(x_stride));
+        Slice<T> Y(y + begin * y_stride + out_.offsets[p.block_out] + m * mo, rows, mo,
+                   Eigen::OuterStride<>(y_stride));
+        Y.noalias() += X * W;
+      }
+    }
+    return;
+  }
   for (int64_t row = begin; row < end; ++row) {
     const T* xr = x + row * x_stride;
     T* yr = y + row * y_stride;
@@ -80,6 +111,21 @@ void IrrepsLinear<T>::forward(int64_t begin, int64_t end, const T* x, int x_stri
 template <typename T>
 void IrrepsLinear<T>::reverse(int64_t begin, int64_t end, const T* y_adj, int y_stride, T* x_adj,
                               int x_stride, const int* set_of) const {
+  if (num_sets_ == 1 && end > begin) {
+    const Eigen::Index rows = end - begin;
+    for (const auto& p : paths_) {
+      const int mi = in_.irreps[p.block_in].mul, mo = out_.irreps[p.block_out].mul;
+      const Eigen::Map<const RowMatrix<T>> Wt(p.wt.data(), mo, mi);
+      for (int m = 0; m < in_.irreps[p.block_in].ir.dim(); ++m) {
+        ConstSlice<T> G(y_adj + begin * y_stride + out_.offsets[p.block_out] + m * mo, rows, mo,
+                        Eigen::OuterStride<>(y_stride));
+        Slice<T> X(x_adj + begin * x_stride + in_.offsets[p.block_in] + m * mi, rows, mi,
+                   Eigen::OuterStride<>(x_stride));
+        X.noalias() += G * Wt;
+      }
+    }
+    return;
+  }
   for (int64_t row = begin; row < end; ++row) {
     const T* gr = y_adj + row * y_stride;
     T* xr = x_adj + row * x_stride;
