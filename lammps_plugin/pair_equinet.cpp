@@ -21,10 +21,6 @@ using namespace LAMMPS_NS;
 
 namespace {
 
-// Atoms closer than this are reported as overlapping: the edge direction
-// (and with it every spherical harmonic) is undefined at zero distance.
-constexpr double overlap_distance = 1.0e-6;
-
 // Copies one node row between the core's buffer (float or double) and a
 // LAMMPS communication buffer (always double).
 template <typename T>
@@ -63,7 +59,10 @@ class EquinetLammpsExchange : public equinet::GhostExchange {
   PairEquinet& pair;
 
   void run(double* d, float* f, int width, bool forward) {
-    const int limit = forward ? pair.comm_forward : pair.comm_reverse;
+    // LAMMPS sized its buffers from the top-level pair style (hybrid or us).
+    const Pair* top = pair.force->pair;
+    const int limit = std::min(forward ? pair.comm_forward : pair.comm_reverse,
+                               forward ? top->comm_forward : top->comm_reverse);
     if (width <= 0 || width > limit)
       throw equinet::Error("pair equinet: ghost exchange of width " + std::to_string(width) +
                            " exceeds the model's max_exchange_width " + std::to_string(limit));
@@ -256,6 +255,12 @@ void PairEquinet::init_style() {
   if (ghost_mode == GhostMode::Exchange) {
     // Comm sizes its buffers from these (Comm::init runs after Pair::init).
     comm_forward = comm_reverse = potential->info().max_exchange_width;
+    // pair_style hybrid copies its sub-styles' sizes when it is created,
+    // before pair_coeff has loaded the model: pass ours up.
+    if (force->pair && force->pair != this) {
+      force->pair->comm_forward = std::max(force->pair->comm_forward, comm_forward);
+      force->pair->comm_reverse = std::max(force->pair->comm_reverse, comm_reverse);
+    }
   } else {
     comm_forward = comm_reverse = 0;
     // Ghosts need their own features: the ghost shell must hold every atom
@@ -336,6 +341,7 @@ void PairEquinet::build_graph_from_list(int ncenters, const int* ilist, const in
 
   const double cutsq_model = cutoff * cutoff;
   const double overlapsq = overlap_distance * overlap_distance;
+  int overlap_i = -1, overlap_j = -1;
   b.neighbors.clear();
   b.offsets.resize(n_centers + 1);
   b.offsets[0] = 0;
@@ -353,7 +359,10 @@ void PairEquinet::build_graph_from_list(int ncenters, const int* ilist, const in
         const double dx = xi[0] - xj[0], dy = xi[1] - xj[1], dz = xi[2] - xj[2];
         const double rsq = dx * dx + dy * dy + dz * dz;
         if (rsq >= cutsq_model) continue;
-        if (rsq < overlapsq) overlap_error(i, j, std::sqrt(rsq));
+        if (rsq < overlapsq && overlap_i < 0) {
+          overlap_i = i;
+          overlap_j = j;
+        }
         b.neighbors.push_back(col);
       }
     }
@@ -361,12 +370,43 @@ void PairEquinet::build_graph_from_list(int ncenters, const int* ilist, const in
   }
   graph.offsets = b.offsets.data();
   graph.neighbors = b.neighbors.data();
+  check_overlap(overlap_i, overlap_j);
 }
 
-void PairEquinet::overlap_error(int i, int j, double r) const {
-  error->one(FLERR,
-             fmt::format("pair equinet: atoms {} and {} overlap (distance {:.3g} A < {:g} A)",
-                         atom->tag[i], atom->tag[j], r, overlap_distance));
+void PairEquinet::check_overlap(int i, int j) {
+  int found = i >= 0 ? 1 : 0, any = 0;
+  MPI_Allreduce(&found, &any, 1, MPI_INT, MPI_MAX, world);
+  if (!any) return;
+  struct {
+    int missing;
+    int rank;
+  } mine{found ? 0 : 1, comm->me}, first{0, 0};
+  MPI_Allreduce(&mine, &first, 1, MPI_2INT, MPI_MINLOC, world);
+  double pair_info[3] = {0.0, 0.0, 0.0};  // atom IDs (exact in a double) and distance
+  if (comm->me == first.rank) {
+    const double *xi = atom->x[i], *xj = atom->x[j];
+    pair_info[0] = static_cast<double>(atom->tag[i]);
+    pair_info[1] = static_cast<double>(atom->tag[j]);
+    pair_info[2] = std::sqrt((xi[0] - xj[0]) * (xi[0] - xj[0]) + (xi[1] - xj[1]) * (xi[1] - xj[1]) +
+                             (xi[2] - xj[2]) * (xi[2] - xj[2]));
+  }
+  MPI_Bcast(pair_info, 3, MPI_DOUBLE, first.rank, world);
+  error->all(FLERR, "pair equinet: atoms {} and {} overlap (distance {:.3g} A < {:g} A)",
+             static_cast<tagint>(pair_info[0]), static_cast<tagint>(pair_info[1]), pair_info[2],
+             overlap_distance);
+}
+
+void PairEquinet::abort_one(const std::string& message) {
+  const std::string line = fmt::format("ERROR on proc {}: {}\n", comm->me, message);
+  if (screen) {
+    fputs(line.c_str(), screen);
+    fflush(screen);
+  }
+  if (logfile) {
+    fputs(line.c_str(), logfile);
+    fflush(logfile);
+  }
+  error->one(FLERR, message);
 }
 
 void PairEquinet::evaluate() {
@@ -392,14 +432,14 @@ void PairEquinet::evaluate() {
   try {
     potential->compute(in, request, *results);
   } catch (const std::exception& e) {
-    error->one(FLERR, "pair equinet: {}", e.what());
+    abort_one(std::string("pair equinet: ") + e.what());
   }
 
   const equinet::Results& r = *results;
   if (r.forces.size() != static_cast<size_t>(3 * g.n_nodes) ||
       (request.atom_energies && r.atom_energies.size() < static_cast<size_t>(g.n_local)) ||
       (request.atom_virials && r.atom_virials.size() != static_cast<size_t>(9 * g.n_nodes)))
-    error->one(FLERR, "pair equinet: the core returned arrays of unexpected size");
+    abort_one("pair equinet: the core returned arrays of unexpected size");
 
   if (eflag_global) eng_vdwl += r.energy;
   if (vflag_global) {

@@ -126,7 +126,15 @@ class PairEquinet : public Pair {
   // quantities (forces are applied by the caller: apply_forces()).
   void evaluate();
   void apply_forces(double* const* f) const;
-  [[noreturn]] void overlap_error(int i, int j, double r) const;
+  // Atoms closer than this are reported as overlapping: the edge direction
+  // (and with it every spherical harmonic) is undefined at zero distance.
+  static constexpr double overlap_distance = 1.0e-6;
+  // Collective (every rank, every step): stops all ranks with one message if
+  // any rank found overlapping atoms i, j (local indices; -1 if none).
+  void check_overlap(int i, int j);
+  // error->one, with the message flushed first: with LAMMPS_EXCEPTIONS,
+  // lmp calls MPI_Abort without flushing the screen and log buffers.
+  [[noreturn]] void abort_one(const std::string& message);
 
   // Ghost communication as the core requests it; overridden by the KOKKOS
   // variant to use LAMMPS's host communication path.

@@ -1,6 +1,5 @@
 #include "pair_equinet_kokkos.h"
 
-#include <cmath>
 #include <type_traits>
 
 #include "atom_kokkos.h"
@@ -16,9 +15,6 @@
 using namespace LAMMPS_NS;
 
 namespace {
-
-// Same threshold as pair_style equinet (pair_equinet.cpp).
-constexpr double overlap_distance = 1.0e-6;
 
 // Grows a view (contents discarded) so that it holds at least n entries.
 template <class View>
@@ -82,14 +78,8 @@ void PairEquinetKokkos<DeviceType>::compute(int eflag, int vflag) {
   build_edges(ncenters);
 
   auto h_overlap = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), d_overlap);
-  if (h_overlap(0) >= 0) {
-    atomKK->sync(Host, X_MASK | TAG_MASK);
-    const int i = h_overlap(0), j = h_overlap(1);
-    const double *xi = atom->x[i], *xj = atom->x[j];
-    overlap_error(i, j,
-                  std::sqrt((xi[0] - xj[0]) * (xi[0] - xj[0]) + (xi[1] - xj[1]) * (xi[1] - xj[1]) +
-                            (xi[2] - xj[2]) * (xi[2] - xj[2])));
-  }
+  if (h_overlap(0) >= 0) atomKK->sync(Host, X_MASK | TAG_MASK);
+  check_overlap(h_overlap(0), h_overlap(1));
 
   evaluate();
   add_forces();
@@ -154,7 +144,7 @@ void PairEquinetKokkos<DeviceType>::build_edges(int ncenters) {
   auto overlap = d_overlap;
   const int n_centers = static_cast<int>(graph.n_centers);
   const double cutsq_model = cutoff * cutoff;
-  const double overlapsq = overlap_distance * overlap_distance;
+  const double overlapsq = PairEquinet::overlap_distance * PairEquinet::overlap_distance;
 
   ensure_size(d_offsets, n_centers + 1, "equinet:offsets");
   auto offsets = d_offsets;

@@ -66,7 +66,8 @@ def output_lines(dump_every):
         "compute eq_sa all stress/atom NULL virial",
         "compute eq_csa all centroid/stress/atom NULL virial",
         "compute eq_vir all pressure NULL virial",
-        "thermo_style custom step pe ke etotal press",
+        "thermo_style custom step pe ke etotal press " +
+        " ".join(f"c_eq_vir[{k}]" for k in range(1, 7)),
         f"dump eq_dump all custom {dump_every} dump.atoms {DUMP_COLUMNS}",
         "dump_modify eq_dump sort id format float %.17g",
     ]

@@ -106,7 +106,10 @@ def evaluations(output, dump_path):
 
 
 def check_internal(chk, label, ev, tol):
-    """Per-atom quantities add up to the totals."""
+    """Per-atom quantities add up to the totals (to `virial` absolute, or
+    `virial_rel` of the largest component)."""
+    if "virial" not in tol:
+        tol = dict(tol, virial=tol["virial_rel"] * np.max(np.abs(ev.virial)))
     chk.close(f"{label} sum of pe/atom vs pe", np.sum(ev.atom_energies), ev.energy,
               tol["energy_rel"] * abs(ev.energy))
     chk.close(f"{label} sum of stress/atom vs virial", ev.virial_stress_atom, ev.virial,
@@ -163,9 +166,14 @@ def run_reference(case, ctx, chk):
                       tol["energy_rel"] * abs(s["energy"]))
             chk.close(f"{label} forces", cell.forces_to_reference(ev.forces), s["forces"],
                       tol["forces"])
+            # Virial and stress relative to their largest reference component:
+            # cancelling edge terms leave ~1e-8 eV of round-off in both codes
+            # for the liquid.
             virial = cell.virial_to_reference(ev.virial)
-            chk.close(f"{label} virial", virial, s["virial"], tol["virial"])
-            chk.close(f"{label} stress", -virial / cell.volume, s["stress"], tol["stress"])
+            scale = np.max(np.abs(s["virial"]))
+            chk.close(f"{label} virial", virial, s["virial"], tol["virial_rel"] * scale)
+            chk.close(f"{label} stress", -virial / cell.volume, s["stress"],
+                      tol["virial_rel"] * scale / cell.volume)
             chk.close(f"{label} pe/atom vs node energies", ev.atom_energies, s["node_energy"],
                       tol["atom_energy"])
             check_internal(chk, label, ev, tol)
@@ -285,8 +293,8 @@ def run_errors(case, ctx, chk):
                 chk.true(f"{what} fails", False, "LAMMPS exited normally")
                 continue
             except lr.LammpsFailed as failed:
-                output, rc = failed.output, failed.returncode
-            chk.true(f"{what} ends (no hang)", rc is not None, str(failed))
+                output, rc, reason = failed.output, failed.returncode, str(failed)
+            chk.true(f"{what} ends (no hang)", rc is not None, reason)
             chk.true(f"{what} no crash", not lr.signalled(rc, output), f"exit code {rc}")
             match = re.search(err["expect"], output)
             chk.true(f"{what} message /{err['expect']}/", match is not None,
