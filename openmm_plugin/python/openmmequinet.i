@@ -82,18 +82,23 @@ static void raiseOpenMMException(const char* message) {
 %ignore EquinetPlugin::EquinetForce::fromModelBytes;
 %ignore EquinetPlugin::EquinetForce::getModelBytes;
 
+// Keyword arguments (modelFile, atomicNumbers, particles) for the constructor.
+%feature("compactdefaultargs") EquinetPlugin::EquinetForce::EquinetForce;
+%feature("kwargs") EquinetPlugin::EquinetForce::EquinetForce;
+
 // Accept an openmm.app.Topology wherever atomic numbers are expected.
 %pythonprepend EquinetPlugin::EquinetForce::EquinetForce %{
-    args = _with_atomic_numbers(args)
+    args, kwargs = _with_atomic_numbers(args, kwargs)
 %}
 
 %feature("docstring") EquinetPlugin::EquinetForce "
 An OpenMM Force evaluating an equinet machine-learned potential (e.g. MACE).
 
-EquinetForce(modelFile, atoms, particles=[])
+EquinetForce(modelFile, atomicNumbers, particles=[])
   modelFile: path of the model (.safetensors); its bytes are embedded in the
       force and in serialized Systems.
-  atoms: an openmm.app.Topology, or one atomic number per System particle.
+  atomicNumbers: one atomic number per System particle, or an
+      openmm.app.Topology.
   particles: indices of the particles the model acts on (default: all); the
       others feel no force from it (ML/MM).
 setUsesPeriodicBoundaryConditions(True) uses the Context's (possibly
@@ -139,15 +144,17 @@ Units: nm and kJ/mol (1 eV = 96.48533212331002 kJ/mol, 1 nm = 10 A).
 }
 
 %pythoncode %{
-def _with_atomic_numbers(args):
-    """Replaces a Topology (second argument) by its atoms' atomic numbers."""
-    if len(args) >= 2 and hasattr(args[1], "atoms"):
-        numbers = []
-        for atom in args[1].atoms():
-            element = atom.element
-            numbers.append(0 if element is None else element.atomic_number)
-        args = (args[0], numbers) + tuple(args[2:])
-    return args
+def _with_atomic_numbers(args, kwargs):
+    """Replaces a Topology (atomicNumbers, the second argument) by its atoms' atomic numbers."""
+    def numbers(atoms):
+        if not hasattr(atoms, "atoms"):
+            return atoms
+        return [0 if atom.element is None else atom.element.atomic_number for atom in atoms.atoms()]
+    if len(args) >= 2:
+        args = (args[0], numbers(args[1])) + tuple(args[2:])
+    if "atomicNumbers" in kwargs:
+        kwargs = dict(kwargs, atomicNumbers=numbers(kwargs["atomicNumbers"]))
+    return args, kwargs
 
 
 def loadPlugins(directory=None):

@@ -112,6 +112,8 @@ def test_shipped_ethanol_potential_from_topology():
             system.addParticle(atom.element.mass)
         force = EquinetForce(str(model), topology)
         assert force.getAtomicNumbers() == structure["numbers"]
+        by_keyword = EquinetForce(modelFile=str(model), atomicNumbers=topology, particles=[0, 1, 2])
+        assert by_keyword.getAtomicNumbers() == structure["numbers"] and by_keyword.getParticles() == [0, 1, 2]
         system.addForce(force)
         context = openmm.Context(system, openmm.VerletIntegrator(0.001), openmm.Platform.getPlatformByName("Reference"))
         context.setPositions(np.asarray(structure["positions"]) / NM)
