@@ -17,7 +17,7 @@ import numpy as np
 # Per-atom columns dumped after every evaluation, and the thermo values
 # printed (prefixed by a marker so that the parser finds them).
 DUMP_COLUMNS = (
-    "id type x y z vx vy vz fx fy fz c_eq_pe c_eq_sa[1] c_eq_sa[2] c_eq_sa[3] c_eq_sa[4] "
+    "id type xu yu zu vx vy vz fx fy fz c_eq_pe c_eq_sa[1] c_eq_sa[2] c_eq_sa[3] c_eq_sa[4] "
     "c_eq_sa[5] c_eq_sa[6] c_eq_csa[1] c_eq_csa[2] c_eq_csa[3] c_eq_csa[4] c_eq_csa[5] "
     "c_eq_csa[6] c_eq_csa[7] c_eq_csa[8] c_eq_csa[9]"
 )

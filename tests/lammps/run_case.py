@@ -86,7 +86,7 @@ class Evaluation:
         self.volume = printed["vol"]
         self.virial = virial_from_pressure([printed[f"c_eq_vir[{k}]"] for k in range(1, 7)],
                                            self.volume)
-        self.positions = lr.vectors(frame, ["x", "y", "z"])
+        self.positions = lr.vectors(frame, ["xu", "yu", "zu"])  # unwrapped
         self.velocities = lr.vectors(frame, ["vx", "vy", "vz"])
         self.forces = lr.vectors(frame, ["fx", "fy", "fz"])
         self.atom_energies = frame["c_eq_pe"]
@@ -114,8 +114,16 @@ def check_internal(chk, label, ev, tol):
               tol["energy_rel"] * abs(ev.energy))
     chk.close(f"{label} sum of stress/atom vs virial", ev.virial_stress_atom, ev.virial,
               tol["virial"])
-    chk.close(f"{label} sum of centroid/stress/atom vs virial", ev.virial_centroid, ev.virial,
+    # The centroid form is not symmetrised: xx yy zz xy xz yz of its sum are
+    # the virial's; yx zx zy differ by the antisymmetric part (a net torque,
+    # zero for a rotation-invariant energy: round-off of large, cancelling
+    # edge terms).
+    c = ev.virial_centroid
+    upper = np.triu_indices(3)
+    chk.close(f"{label} sum of centroid/stress/atom vs virial", c[upper], ev.virial[upper],
               tol["virial"])
+    chk.close(f"{label} sum of centroid/stress/atom, antisymmetric part", (c - c.T) / 2, 0.0,
+              1e-8 * max(1.0, np.max(np.abs(ev.virial))))
 
 
 def structures_of(case, ctx):
@@ -231,7 +239,8 @@ def run_variant_protocols(case, ctx, chk, vi, variant):
         output = lr.run(ctx.lmp, variant, wd, lines)
         again = evaluations(output, os.path.join(wd, "dump.atoms"))[-1]
         what = f"{name} at step {steps} {label}"
-        chk.true(f"{what} continues at step {steps}", again.step == steps, f"step {again.step}")
+        if name == "read_restart":
+            chk.true(f"{what} continues at step {steps}", again.step == steps, f"step {again.step}")
         compare(chk, what, again, end, tol)
     return start, end
 
