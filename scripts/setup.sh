@@ -58,6 +58,12 @@ if [ -n "${EQUINET_CMAKE_ARGS:-}" ]; then
 fi
 BUILD_DIR="${EQUINET_BUILD_DIR:-$EQUINET_ROOT/build}"
 
+# Without OMP_PROC_BIND, Kokkos prints a warning on stdout at start-up. The
+# build runs each test binary to list its tests (gtest_discover_tests), and
+# that warning would then be read as test names. `false` is what libgomp does
+# when the variable is unset, so this only silences the warning.
+export OMP_PROC_BIND="${OMP_PROC_BIND:-false}"
+
 install_apt_packages() {
   local wanted=() missing=() pkg
   mapfile -t wanted < <(sed 's/#.*//; s/[[:space:]]//g; /^$/d' "$EQUINET_ROOT/scripts/deps/apt-packages.txt")
