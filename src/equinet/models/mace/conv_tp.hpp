@@ -57,7 +57,7 @@ class ConvTP {
     std::vector<Term> terms;
   };
   struct Instruction {
-    int block_in, l_in, l_sh, slot, l_out, mul, weight_offset;
+    int block_in = 0, l_in = 0, l_sh = 0, slot = 0, l_out = 0, mul = 0, weight_offset = 0;
     std::vector<Pair> pairs;  // grouped by m1
   };
   static constexpr int kMaxPairs = 256, kMaxMul = 1024, kMaxFusedWeights = 2048;

@@ -77,7 +77,11 @@ SymmetricContraction<T>::SymmetricContraction(const io::SafetensorsFile& file,
             key.idx[k] = int(rem % in_dim_);
             rem /= in_dim_;
           }
-          std::sort(key.idx.begin(), key.idx.begin() + nu);
+          // insertion sort of at most 4 indices (std::sort trips a GCC 12
+          // -Warray-bounds false positive on this tiny range)
+          for (int a = 1; a < nu; ++a)
+            for (int b = a; b > 0 && key.idx[b - 1] > key.idx[b]; --b)
+              std::swap(key.idx[b - 1], key.idx[b]);
           auto it = seen.find(key);
           if (it == seen.end()) {
             it = seen.emplace(key, coeffs.size()).first;
