@@ -110,6 +110,7 @@ def main():
     parser.add_argument("--workdir", default=None)
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
+    args.build = os.path.abspath(args.build)
     args.plugin = os.path.join(args.build, "lammps_plugin", "equinetplugin.so")
     args.core_bin = os.path.join(args.build, "bin", "equinet_core_step_time")
     args.workdir = args.workdir or os.path.join(args.build, "benchmarks", "lammps")

@@ -33,6 +33,7 @@ def main():
     args = parser.parse_args()
     workdir = args.workdir or os.path.join(args.build, "benchmarks", "lammps", "nve_drift")
     os.makedirs(workdir, exist_ok=True)
+    args.build = os.path.abspath(args.build)
     plugin = os.path.join(args.build, "lammps_plugin", "equinetplugin.so")
     lines = [
         "units metal", "atom_style atomic", "boundary p p p", "newton on",
