@@ -183,6 +183,11 @@ void ConvTP<T>::reverse_impl(const EdgeGraph<T>& g, const T* x, const T* Y, Edge
           T* we_adj = finish.buffer(e, abuf);
           std::fill(we_adj, we_adj + nw, T(0));
           const T* Gr = M_adj + int64_t(g.receivers[e]) * dm;
+          if (k + 1 < g.send_offsets[j + 1]) {
+            // the next edge's receiver row is a random access: start loading it now
+            const T* next = M_adj + int64_t(g.receivers[g.by_sender[k + 1]]) * dm;
+            for (int c = 0; c < dm; c += int(64 / sizeof(T))) __builtin_prefetch(next + c);
+          }
           for (const auto& ins : instructions_)
             edge_reverse(ins, xj, Y + e * sh, we, Gr, xj_adj, we_adj, Y_adj + e * sh);
           finish(e, we_adj, dwbuf);
