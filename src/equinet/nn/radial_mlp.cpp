@@ -49,6 +49,15 @@ RadialMLP<T>::RadialMLP(std::vector<int> widths, const std::vector<std::vector<d
 }
 
 template <typename T>
+void RadialMLP<T>::grow_scratch(int64_t rows) {
+  int widest = 0;
+  for (int w : widths_) widest = std::max(widest, w);
+  const size_t need = size_t(rows) * widest;
+  if (scratch_a_.size() < need) scratch_a_.resize(need);
+  if (scratch_b_.size() < need) scratch_b_.resize(need);
+}
+
+template <typename T>
 int64_t RadialMLP<T>::flops_per_row() const {
   int64_t f = 0;
   for (size_t k = 0; k + 1 < widths_.size(); ++k) f += 2 * int64_t(widths_[k]) * widths_[k + 1];
@@ -67,11 +76,7 @@ void RadialMLP<T>::forward(int64_t rows, const T* x, T* y, bool keep) {
         pre_[k].resize(size_t(rows) * widths_[k + 1]);
     }
   } else {
-    int maxw = 0;
-    for (int w : widths_) maxw = std::max(maxw, w);
-    const size_t need = size_t(rows) * maxw;
-    if (scratch_a_.size() < need) scratch_a_.resize(need);
-    if (scratch_b_.size() < need) scratch_b_.resize(need);
+    grow_scratch(rows);
   }
   const int64_t chunks = (rows + kChunk - 1) / kChunk;
   Kokkos::parallel_for("eq.radi_forward",
@@ -104,11 +109,7 @@ void RadialMLP<T>::forward(int64_t rows, const T* x, T* y, bool keep) {
 template <typename T>
 void RadialMLP<T>::reverse(int64_t rows, const T* y_adj, T* x_adj) {
   const size_t L = weights_.size();
-  int maxw = 0;
-  for (int w : widths_) maxw = std::max(maxw, w);
-  const size_t need = size_t(rows) * maxw;
-  if (scratch_a_.size() < need) scratch_a_.resize(need);
-  if (scratch_b_.size() < need) scratch_b_.resize(need);
+  grow_scratch(rows);
   const int64_t chunks = (rows + kChunk - 1) / kChunk;
   Kokkos::parallel_for(
       "eq.radi_reverse", Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, chunks),

@@ -41,6 +41,7 @@ class RadialMLP {
   void forward_tangent(int64_t rows, const T* x, const T* dx, T* y, T* dy) const;
 
  private:
+  void grow_scratch(int64_t rows);  // two ping-pong buffers of rows x widest layer
   std::vector<int> widths_;
   std::vector<std::vector<T>> weights_;  // scaled by 1/sqrt(fan_in)
   std::vector<std::vector<T>> pre_;      // pre-activations of hidden layers
