@@ -126,6 +126,7 @@ void PairEquinet::allocate() {
 void PairEquinet::settings(int narg, char** arg) {
   ghost_mode = GhostMode::Exchange;
   use_float32 = false;
+  radial_table_intervals = 0;
   for (int iarg = 0; iarg < narg; iarg += 2) {
     const std::string key = arg[iarg];
     if (iarg + 1 >= narg) error->all(FLERR, "Illegal pair_style equinet: {} needs a value", key);
@@ -145,8 +146,15 @@ void PairEquinet::settings(int narg, char** arg) {
       else
         error->all(FLERR, "Illegal pair_style equinet precision '{}': use float64 or float32",
                    value);
+    } else if (key == "radial_table") {
+      // opt-in tabulated radial functions (see equinet::LoadOptions); 0 = exact
+      radial_table_intervals = utils::inumeric(FLERR, value.c_str(), false, lmp);
+      if (radial_table_intervals < 0)
+        error->all(FLERR, "Illegal pair_style equinet radial_table {}: must be >= 0", value);
     } else {
-      error->all(FLERR, "Illegal pair_style equinet keyword '{}': expected mode or precision", key);
+      error->all(FLERR,
+                 "Illegal pair_style equinet keyword '{}': expected mode, precision or radial_table",
+                 key);
     }
   }
   // A ghost neighbour list is needed only when ghosts compute features.
@@ -174,6 +182,7 @@ void PairEquinet::load_model(const std::string& path) {
   std::string message;
   equinet::LoadOptions options;
   options.precision = use_float32 ? equinet::Precision::Float32 : equinet::Precision::Float64;
+  options.radial_table_intervals = radial_table_intervals;
   try {
     potential = equinet::Potential::load(path, options);
   } catch (const std::exception& e) {

@@ -91,6 +91,7 @@ class PairEquinet : public Pair {
   // Settings and model.
   GhostMode ghost_mode = GhostMode::Exchange;
   bool use_float32 = false;
+  int radial_table_intervals = 0;  // 0: exact radial MLPs
   std::string model_path;
   std::unique_ptr<equinet::Potential> potential;
   std::unique_ptr<equinet::Results> results;

@@ -34,11 +34,13 @@ class LammpsFailed(RuntimeError):
 
 
 def describe(variant):
-    return "{style} ranks={ranks} mode={mode} precision={precision}".format(**variant)
+    return "{style} ranks={ranks} mode={mode} precision={precision} radial_table={radial_table}".format(
+        **normalise(variant))
 
 
 def normalise(variant):
-    v = {"style": "equinet", "ranks": 1, "mode": "exchange", "precision": "float64", "threads": 1}
+    v = {"style": "equinet", "ranks": 1, "mode": "exchange", "precision": "float64", "threads": 1,
+         "radial_table": 0}
     v.update(variant)
     return v
 
@@ -47,7 +49,10 @@ def pair_lines(variant, model, elements, template=None):
     """pair_style/pair_coeff lines; a case may give its own template (e.g.
     hybrid/overlay) with the fields style, options, model, elements."""
     v = normalise(variant)
-    fields = {"style": v["style"], "options": f"mode {v['mode']} precision {v['precision']}",
+    options = f"mode {v['mode']} precision {v['precision']}"
+    if v["radial_table"]:
+        options += f" radial_table {v['radial_table']}"
+    fields = {"style": v["style"], "options": options,
               "model": model, "elements": " ".join(elements)}
     template = template or ["pair_style {style} {options}",
                             "pair_coeff * * {model} {elements}"]
