@@ -20,6 +20,19 @@
 using namespace LAMMPS_NS;
 
 namespace {
+// Adds a row-major 3x3 virial W = -dE/d(strain) in LAMMPS order xx, yy, zz,
+// xy, xz, yz (the first six of the centroid form, which adds yx, zx, zy).
+void add_lammps_virial(const double* w, double* v) {
+  v[0] += w[0];
+  v[1] += w[4];
+  v[2] += w[8];
+  v[3] += w[1];
+  v[4] += w[2];
+  v[5] += w[5];
+}
+}  // namespace
+
+namespace {
 
 // Copies one node row between the core's buffer (float or double) and a
 // LAMMPS communication buffer (always double).
@@ -152,9 +165,9 @@ void PairEquinet::settings(int narg, char** arg) {
       if (radial_table_intervals < 0)
         error->all(FLERR, "Illegal pair_style equinet radial_table {}: must be >= 0", value);
     } else {
-      error->all(FLERR,
-                 "Illegal pair_style equinet keyword '{}': expected mode, precision or radial_table",
-                 key);
+      error->all(
+          FLERR,
+          "Illegal pair_style equinet keyword '{}': expected mode, precision or radial_table", key);
     }
   }
   // A ghost neighbour list is needed only when ghosts compute features.
@@ -452,26 +465,13 @@ void PairEquinet::evaluate() {
 
   if (eflag_global) eng_vdwl += r.energy;
   if (vflag_global) {
-    // LAMMPS order xx, yy, zz, xy, xz, yz of W = -dE/d(strain).
-    virial[0] += r.virial[0];
-    virial[1] += r.virial[4];
-    virial[2] += r.virial[8];
-    virial[3] += r.virial[1];
-    virial[4] += r.virial[2];
-    virial[5] += r.virial[5];
+    add_lammps_virial(r.virial, virial);
   }
   if (eflag_atom)
     for (int64_t n = 0; n < g.n_local; ++n) eatom[g.atom_of_node[n]] += r.atom_energies[n];
   if (vflag_atom)
     for (int64_t n = 0; n < g.n_nodes; ++n) {
-      const double* w = &r.atom_virials[9 * n];
-      double* v = vatom[g.atom_of_node[n]];
-      v[0] += w[0];
-      v[1] += w[4];
-      v[2] += w[8];
-      v[3] += w[1];
-      v[4] += w[2];
-      v[5] += w[5];
+      add_lammps_virial(&r.atom_virials[9 * n], vatom[g.atom_of_node[n]]);
     }
   if (cvflag_atom)
     for (int64_t n = 0; n < g.n_nodes; ++n) {
@@ -479,12 +479,7 @@ void PairEquinet::evaluate() {
       // xx, yy, zz, xy, xz, yz, yx, zx, zy.
       const double* w = &r.atom_virials[9 * n];
       double* v = cvatom[g.atom_of_node[n]];
-      v[0] += w[0];
-      v[1] += w[4];
-      v[2] += w[8];
-      v[3] += w[1];
-      v[4] += w[2];
-      v[5] += w[5];
+      add_lammps_virial(w, v);
       v[6] += w[3];
       v[7] += w[6];
       v[8] += w[7];

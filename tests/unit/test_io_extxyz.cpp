@@ -17,6 +17,7 @@
 
 #include "equinet/io/extxyz.hpp"
 #include "equinet/potential.hpp"
+#include "support/error_of.hpp"
 
 namespace {
 
@@ -33,15 +34,7 @@ std::vector<Frame> read_string(const std::string& text, const std::string& label
   return equinet::io::read_extxyz(in, label);
 }
 
-template <typename F>
-std::string error_of(F&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using equinet::testing::error_of;
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof(double)) == 0; }
 

@@ -15,6 +15,7 @@
 
 #include "equinet/io/safetensors.hpp"
 #include "equinet/potential.hpp"
+#include "support/error_of.hpp"
 
 namespace {
 
@@ -41,15 +42,7 @@ std::vector<uint8_t> with_header(const std::string& header, std::size_t data_siz
 }
 
 // The message of the equinet::Error thrown by fn, or "" if none was thrown.
-template <typename F>
-std::string error_of(F&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using equinet::testing::error_of;
 
 // ---------------------------------------------------------------- real file
 
