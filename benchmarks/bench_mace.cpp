@@ -81,11 +81,11 @@ void run(const std::string& model, equinet::Precision p, int n, int steps, int t
   std::printf(
       "{\"atoms\": %lld, \"edges\": %lld, \"dtype\": \"%s\", \"threads\": %d, \"steps\": %d, "
       "\"radial_table\": %d, \"median_ms_per_step\": %.3f, \"us_per_atom_step\": %.2f, "
-      "\"peak_rss_mb\": %.1f}\n",
+      "\"peak_rss_mb\": %.1f, \"isa\": \"%s\"}\n",
       (long long)s.n_atoms, (long long)res.n_edges,
       p == equinet::Precision::Float32 ? "float32" : "float64",
       Kokkos::DefaultHostExecutionSpace::concurrency(), steps, table, med, 1000.0 * med / s.n_atoms,
-      peak_rss_mb());
+      peak_rss_mb(), pot->info().isa.c_str());
   if (equinet::detail::profiling_enabled())
     for (const auto& [phase, t] : equinet::detail::profile_report())
       std::printf("  %-40s %8.2f ms/step\n", phase.c_str(), 1000.0 * t.first / steps);

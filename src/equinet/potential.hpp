@@ -29,6 +29,12 @@ struct LoadOptions {
   // by at most 3e-8 eV/Å (water, 16-wide MLP) and 8e-10 eV/Å (Si) from the
   // exact mode (tests/unit/test_mace_radial_table.cpp); error ~ N^-3.
   int radial_table_intervals = 0;
+  // Instruction-set variant of the model code: empty (default) picks the
+  // best one this CPU supports (or the EQUINET_ISA environment variable's
+  // choice, if set); "generic", "x86-64-v3" or "x86-64-v4" force one, and a
+  // variant that is unknown, not built or unsupported by this CPU throws
+  // equinet::Error. See available_isas().
+  std::string isa;
 };
 
 // What compute() should produce. Energy is always computed.
@@ -105,6 +111,7 @@ struct ModelInfo {
   int correlation = 0;
   int64_t num_parameters = 0;
   int max_exchange_width = 0;  // largest per-atom width passed to GhostExchange
+  std::string isa;             // code path in use: "generic", "x86-64-v3", "x86-64-v4"
 };
 
 class Potential {
@@ -125,6 +132,11 @@ class Potential {
   virtual void compute(const System& system, const Request& request, Results& results) = 0;
   virtual void compute(const Graph& graph, const Request& request, Results& results) = 0;
 };
+
+// The instruction-set variants of the model code usable here: "generic"
+// first, then each variant that was built and that this CPU supports, from
+// least to most capable (the automatic choice is the last).
+std::vector<std::string> available_isas();
 
 // Name of an element from its atomic number ("Si"; "" if unknown), and back (0 if unknown).
 std::string element_symbol(int atomic_number);

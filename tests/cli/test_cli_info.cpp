@@ -2,6 +2,7 @@
 // against their config files (../shared/testdata/mace/*.config.json).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_test_support.hpp"
@@ -33,6 +34,8 @@ TEST_P(CliInfo, JsonMatchesConfigFile) {
   EXPECT_EQ(j.at("correlation"), config.at("correlation"));
   EXPECT_EQ(j.at("model_class"), config.at("model_class"));
   EXPECT_GT(j.at("num_parameters").get<int64_t>(), 0);
+  const auto isas = available_isas();  // the tool's code path is one of ours
+  EXPECT_NE(std::find(isas.begin(), isas.end(), j.at("isa").get<std::string>()), isas.end());
   EXPECT_EQ(j.at("mace_version").get<std::string>().rfind("0.3.15", 0), 0u);
   EXPECT_EQ(j.at("e3nn_version").get<std::string>().rfind("0.4.4", 0), 0u);
   EXPECT_TRUE(j.at("torch_version").is_string());

@@ -1,10 +1,13 @@
 // Generic parity driver: every tests/parity/cases/*.json names a model, a
-// mace-torch reference structure, a precision and tolerances.
+// mace-torch reference structure, a precision and tolerances. Each case runs
+// once per instruction-set variant of the model code usable on this machine
+// (equinet::available_isas(): "generic" and the x86-64 levels the CPU has).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <tuple>
 
 #include "support/reference_data.hpp"
 
@@ -23,8 +26,11 @@ std::vector<std::string> case_files() {
   return files;
 }
 
-std::string case_name(const ::testing::TestParamInfo<std::string>& info) {
-  std::string n = std::filesystem::path(info.param).stem().string();
+using Param = std::tuple<std::string, std::string>;  // case file, isa
+
+std::string case_name(const ::testing::TestParamInfo<Param>& info) {
+  std::string n = std::filesystem::path(std::get<0>(info.param)).stem().string() + "_" +
+                  std::get<1>(info.param);
   for (char& c : n)
     if (!isalnum(static_cast<unsigned char>(c))) c = '_';
   return n;
@@ -32,18 +38,20 @@ std::string case_name(const ::testing::TestParamInfo<std::string>& info) {
 
 }  // namespace
 
-class MaceParity : public ::testing::TestWithParam<std::string> {};
+class MaceParity : public ::testing::TestWithParam<Param> {};
 
 TEST_P(MaceParity, MatchesMaceTorch) {
   EQUINET_REQUIRE_SHARED();
-  const auto spec = read_json(GetParam());
+  const auto spec = read_json(std::get<0>(GetParam()));
   const std::string shared = equinet::testing::shared_dir() + "/";
   const auto ref = equinet::testing::load_reference(
       shared + spec.at("reference").get<std::string>(), spec.at("structure").get<std::string>());
   LoadOptions opt;
   const bool single = spec.at("dtype") == "float32";
   opt.precision = single ? Precision::Float32 : Precision::Float64;
+  opt.isa = std::get<1>(GetParam());
   auto pot = Potential::load(shared + spec.at("model").get<std::string>(), opt);
+  ASSERT_EQ(pot->info().isa, opt.isa);
   Request req;
   req.forces = req.virial = req.atom_energies = true;
   Results res;
@@ -78,4 +86,7 @@ TEST_P(MaceParity, MatchesMaceTorch) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, MaceParity, ::testing::ValuesIn(case_files()), case_name);
+INSTANTIATE_TEST_SUITE_P(Cases, MaceParity,
+                         ::testing::Combine(::testing::ValuesIn(case_files()),
+                                            ::testing::ValuesIn(available_isas())),
+                         case_name);

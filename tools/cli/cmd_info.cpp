@@ -35,6 +35,7 @@ nlohmann::ordered_json describe(const std::string& path, const ModelInfo& info,
   j["max_ell"] = info.max_ell;
   j["correlation"] = info.correlation;
   j["num_parameters"] = info.num_parameters;
+  j["isa"] = info.isa;
   j["mace_version"] = metadata_or_null(file, "equinet.mace_version");
   j["e3nn_version"] = metadata_or_null(file, "equinet.e3nn_version");
   j["torch_version"] = metadata_or_null(file, "equinet.torch_version");
@@ -60,6 +61,7 @@ void print_text(const nlohmann::ordered_json& j) {
             << "max_ell        " << j["max_ell"].get<int>() << "\n"
             << "correlation    " << j["correlation"].get<int>() << "\n"
             << "parameters     " << j["num_parameters"].get<int64_t>() << "\n"
+            << "isa            " << j["isa"].get<std::string>() << "\n"
             << "mace version   " << text_or_dash(j["mace_version"]) << "\n"
             << "e3nn version   " << text_or_dash(j["e3nn_version"]) << "\n"
             << "torch version  " << text_or_dash(j["torch_version"]) << "\n";

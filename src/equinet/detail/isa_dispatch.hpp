@@ -1,0 +1,37 @@
+// Run-time choice of the instruction-set variant of the hot model code.
+//
+// libequinet holds a portable ("generic") copy of the MACE code. The build
+// can add copies compiled for newer x86-64 levels (EQUINET_ISA_VARIANTS, by
+// default x86-64-v3 and x86-64-v4), each a shared library
+// libequinet_isa_<name>.so beside libequinet that exports one entry point
+// (src/equinet_isa/isa_entry.cpp) and keeps everything else hidden. The first
+// load that needs one dlopens it (RTLD_LOCAL) from libequinet's directory.
+#pragma once
+
+#include <string>
+
+#include "equinet/potential.hpp"
+
+namespace equinet::io {
+class SafetensorsFile;
+}
+namespace equinet::mace {
+struct MaceConfig;
+struct MaceOptions;
+}  // namespace equinet::mace
+
+namespace equinet::detail {
+
+// Signature of every variant's entry point (and of the generic factory):
+// a new MacePotential owned by the caller.
+using MaceFactory = Potential* (*)(const io::SafetensorsFile& file, const mace::MaceConfig& config,
+                                   const mace::MaceOptions& options, Precision precision);
+
+// The factory for `requested` (LoadOptions::isa). Empty: the EQUINET_ISA
+// environment variable if set and not empty, else the best variant this CPU
+// supports that was built and loads, else "generic". A requested variant
+// that is unknown, not built, unsupported by this CPU or not loadable throws
+// equinet::Error naming it and listing the available ones.
+MaceFactory select_mace_factory(const std::string& requested);
+
+}  // namespace equinet::detail

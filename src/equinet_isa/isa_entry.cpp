@@ -1,0 +1,23 @@
+// The one exported symbol of an instruction-set variant library
+// (libequinet_isa_<name>.so, see src/CMakeLists.txt and
+// equinet/detail/isa_dispatch.hpp). Everything else in the variant is
+// compiled with hidden visibility, so no AVX code can be bound to by other
+// libraries; what the variant does not contain comes from libequinet.
+#include <type_traits>
+
+#include "equinet/detail/isa_dispatch.hpp"
+#include "equinet/models/mace/mace_potential.hpp"
+
+#if !defined(EQUINET_ISA_NAME) || !defined(EQUINET_ISA_ENTRY)
+#error "EQUINET_ISA_NAME and EQUINET_ISA_ENTRY must be defined by the build"
+#endif
+
+extern "C" __attribute__((visibility("default"))) equinet::Potential* EQUINET_ISA_ENTRY(
+    const equinet::io::SafetensorsFile& file, const equinet::mace::MaceConfig& config,
+    const equinet::mace::MaceOptions& options, equinet::Precision precision) {
+  return equinet::mace::make_mace_potential(file, config, options, precision).release();
+}
+
+// The entry point has the signature libequinet calls it with.
+static_assert(std::is_same<decltype(&EQUINET_ISA_ENTRY), equinet::detail::MaceFactory>::value,
+              "variant entry point does not match detail::MaceFactory");
