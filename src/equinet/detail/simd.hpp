@@ -63,6 +63,24 @@ decltype(auto) with_lanes(int w, F&& f) {
   return f(std::integral_constant<int, 1>{});
 }
 
+// Calls f(std::integral_constant<int, NB>{}) with NB = nb for the block
+// counts kernels unroll (1, 2, 4, 8), NB = 0 (count known at run time) else.
+template <typename F>
+decltype(auto) with_blocks(int nb, F&& f) {
+  switch (nb) {
+    case 1:
+      return f(std::integral_constant<int, 1>{});
+    case 2:
+      return f(std::integral_constant<int, 2>{});
+    case 4:
+      return f(std::integral_constant<int, 4>{});
+    case 8:
+      return f(std::integral_constant<int, 8>{});
+    default:
+      return f(std::integral_constant<int, 0>{});
+  }
+}
+
 }  // namespace equinet::detail
 
 #pragma GCC diagnostic pop

@@ -83,6 +83,10 @@ ConvTP<T>::ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target)
   // one block width for every instruction: the widest dividing all of them
   lanes_ = detail::kMaxLanes<T>;
   for (const auto& i : ins) lanes_ = std::min(lanes_, detail::lanes_dividing<T>(i.mul));
+  // a block count fixed at compile time when every instruction has the same width
+  blocks_ = ins.empty() ? 0 : ins[0].mul / lanes_;
+  for (const auto& i : ins)
+    if (i.mul != ins[0].mul) blocks_ = 0;
   instructions_ = std::move(ins);
 }
 
@@ -106,13 +110,13 @@ void ConvTP<T>::couplings(int64_t n_edges, const T* Y, T* K) const {
 // M (one receiver's row) += messages of one edge. Pairs are decoded once
 // and applied to every block of channels.
 template <typename T>
-template <int W>
+template <int W, int NB>
 void ConvTP<T>::edge_forward(const T* x, const T* K, const T* w, T* M) const {
   using L = detail::Lanes<T, W>;
   using V = typename L::vec;
-  V wx[kMaxMul / W];
+  V wx[NB ? NB : kMaxMul / W];
   for (const auto& ins : instructions_) {
-    const int mul = ins.mul, nb = mul / W;
+    const int mul = ins.mul, nb = NB ? NB : mul / W;
     const T* wi = w + ins.weight_offset;
     const T* xb = x + in_.offsets[ins.block_in];
     T* Mb = M + mid_.offsets[ins.slot];
@@ -133,18 +137,19 @@ void ConvTP<T>::edge_forward(const T* x, const T* K, const T* w, T* M) const {
 // w_adj (=, if non-null), Y_adj (+=) and, with the weights' radial
 // derivatives dwe, dE/dr (+=) without storing w_adj.
 template <typename T>
-template <int W>
+template <int W, int NB>
 void ConvTP<T>::edge_reverse(const T* xj, const T* K, const T* we, const T* dwe, const T* Gr,
                              T* xj_adj, T* we_adj, T* Ye_adj, T* re_adj) const {
   using L = detail::Lanes<T, W>;
   using V = typename L::vec;
   const int nsh = sh_dim();
   // Y_adj is accumulated per lane and summed across lanes once per edge
-  V yacc[kMaxSh], wx[kMaxMul / W], G[kMaxMul / W], wadj[kMaxMul / W];
+  constexpr int kBlocks = NB ? NB : kMaxMul / W;
+  V yacc[kMaxSh], wx[kBlocks], G[kBlocks], wadj[kBlocks];
   for (int k = 0; k < nsh; ++k) yacc[k] = V{};
   V racc{};
   for (const auto& ins : instructions_) {
-    const int mul = ins.mul, nb = mul / W;
+    const int mul = ins.mul, nb = NB ? NB : mul / W;
     const T* wi = we + ins.weight_offset;
     const T* xb = xj + in_.offsets[ins.block_in];
     T* xb_adj = xj_adj + in_.offsets[ins.block_in];
@@ -190,18 +195,20 @@ void ConvTP<T>::forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, Edge
                              T* M) const {
   const int np = pair_count(), dx = in_.dim, dm = mid_.dim;
   detail::with_lanes<T>(lanes_, [&](auto lanes) {
-    constexpr int W = decltype(lanes)::value;
-    Kokkos::parallel_for("eq.conv_forward",
-                         Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, g.n_centers),
-                         [&](int64_t i) {
-                           T buf[kMaxFusedWeights];
-                           T* Mi = M + i * dm;
-                           std::fill(Mi, Mi + dm, T(0));
-                           for (int64_t e = g.recv_offsets[i]; e < g.recv_offsets[i + 1]; ++e) {
-                             const T* xj = x + int64_t(g.senders[e]) * dx;
-                             edge_forward<W>(xj, K + e * np, weights(e, buf, nullptr), Mi);
-                           }
-                         });
+    detail::with_blocks(blocks_, [&](auto blocks) {
+      constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
+      Kokkos::parallel_for("eq.conv_forward",
+                           Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, g.n_centers),
+                           [&](int64_t i) {
+                             T buf[kMaxFusedWeights];
+                             T* Mi = M + i * dm;
+                             std::fill(Mi, Mi + dm, T(0));
+                             for (int64_t e = g.recv_offsets[i]; e < g.recv_offsets[i + 1]; ++e) {
+                               const T* xj = x + int64_t(g.senders[e]) * dx;
+                               edge_forward<W, NB>(xj, K + e * np, weights(e, buf, nullptr), Mi);
+                             }
+                           });
+    });
   });
 }
 
@@ -213,27 +220,30 @@ void ConvTP<T>::reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, Edge
                              const T* M_adj, T* x_adj, T* w_adj, T* Y_adj, T* r_adj) const {
   const int np = pair_count(), sh = sh_dim(), nw = weight_count_, dx = in_.dim, dm = mid_.dim;
   detail::with_lanes<T>(lanes_, [&](auto lanes) {
-    constexpr int W = decltype(lanes)::value;
-    Kokkos::parallel_for(
-        "eq.conv_reverse", Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, g.n_nodes),
-        [&](int64_t j) {
-          T wbuf[kMaxFusedWeights], dwbuf[kMaxFusedWeights];
-          const T* xj = x + j * dx;
-          T* xj_adj = x_adj + j * dx;
-          for (int64_t k = g.send_offsets[j]; k < g.send_offsets[j + 1]; ++k) {
-            const int64_t e = g.by_sender[k];
-            const T* dwe = r_adj ? dwbuf : nullptr;
-            const T* we = weights(e, wbuf, r_adj ? dwbuf : nullptr);
-            const T* Gr = M_adj + int64_t(g.receivers[e]) * dm;
-            if (k + 1 < g.send_offsets[j + 1]) {
-              // the next edge's receiver row is a random access: start loading it now
-              const T* next = M_adj + int64_t(g.receivers[g.by_sender[k + 1]]) * dm;
-              for (int c = 0; c < dm; c += int(64 / sizeof(T))) __builtin_prefetch(next + c);
+    detail::with_blocks(blocks_, [&](auto blocks) {
+      constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
+      Kokkos::parallel_for(
+          "eq.conv_reverse", Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, g.n_nodes),
+          [&](int64_t j) {
+            T wbuf[kMaxFusedWeights], dwbuf[kMaxFusedWeights];
+            const T* xj = x + j * dx;
+            T* xj_adj = x_adj + j * dx;
+            for (int64_t k = g.send_offsets[j]; k < g.send_offsets[j + 1]; ++k) {
+              const int64_t e = g.by_sender[k];
+              const T* dwe = r_adj ? dwbuf : nullptr;
+              const T* we = weights(e, wbuf, r_adj ? dwbuf : nullptr);
+              const T* Gr = M_adj + int64_t(g.receivers[e]) * dm;
+              if (k + 1 < g.send_offsets[j + 1]) {
+                // the next edge's receiver row is a random access: start loading it now
+                const T* next = M_adj + int64_t(g.receivers[g.by_sender[k + 1]]) * dm;
+                for (int c = 0; c < dm; c += int(64 / sizeof(T))) __builtin_prefetch(next + c);
+              }
+              edge_reverse<W, NB>(xj, K + e * np, we, dwe, Gr, xj_adj,
+                                  w_adj ? w_adj + e * nw : nullptr, Y_adj + e * sh,
+                                  r_adj ? r_adj + e : nullptr);
             }
-            edge_reverse<W>(xj, K + e * np, we, dwe, Gr, xj_adj, w_adj ? w_adj + e * nw : nullptr,
-                            Y_adj + e * sh, r_adj ? r_adj + e : nullptr);
-          }
-        });
+          });
+    });
   });
 }
 

@@ -53,7 +53,8 @@ class ConvTP {
 
  private:
   // The channel loops run over the pairs in blocks of `lanes_` channels
-  // (detail/simd.hpp).
+  // (detail/simd.hpp), `blocks_` of them per instruction when every
+  // instruction has the same multiplicity (else 0: counted at run time).
   struct Term {
     int m2;  // index into the edge's spherical harmonics (all degrees)
     T c;     // norm * C[m1,m2,m3]
@@ -70,9 +71,9 @@ class ConvTP {
     int group_begin = 0, group_end = 0;  // the groups of those pairs
   };
   static constexpr int kMaxSh = 64, kMaxMul = 1024, kMaxFusedWeights = 2048;
-  template <int W>
+  template <int W, int NB>
   void edge_forward(const T* x, const T* K, const T* w, T* M) const;
-  template <int W>
+  template <int W, int NB>
   void edge_reverse(const T* xj, const T* Ke, const T* we, const T* dwe, const T* Gr, T* xj_adj,
                     T* we_adj, T* Ye_adj, T* re_adj) const;
   template <typename EdgeWeights>
@@ -81,7 +82,7 @@ class ConvTP {
   void reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, EdgeWeights weights,
                     const T* M_adj, T* x_adj, T* w_adj, T* Y_adj, T* r_adj) const;
   nn::FeatureLayout in_, mid_;
-  int lmax_ = 0, weight_count_ = 0, lanes_ = 1;
+  int lmax_ = 0, weight_count_ = 0, lanes_ = 1, blocks_ = 0;
   std::vector<Instruction> instructions_;
   std::vector<Pair> pairs_;
   std::vector<Group> groups_;

@@ -20,6 +20,9 @@ SymmetricContraction<T>::SymmetricContraction(const io::SafetensorsFile& file,
                                               int num_elements)
     : out_(out), num_elements_(num_elements) {
   channels_ = in[0].mul;
+  if (channels_ > kMaxChannels)
+    throw Error(file.path() + ": " + prefix + ": more than " + std::to_string(kMaxChannels) +
+                " channels are not supported");
   for (const auto& b : in.blocks())
     if (b.mul != channels_)
       throw Error(file.path() + ": " + prefix + ": input irreps " + in.str() +
@@ -176,73 +179,93 @@ V SymmetricContraction<T>::prefix_product(const Group& grp, const V* xp, V* dP) 
 }
 
 template <typename T>
-template <int W>
+template <int W, int NB>
 void SymmetricContraction<T>::forward_node(const T* a, int species, T* b) const {
   using L = detail::Lanes<T, W>;
   using V = typename L::vec;
-  const int K = channels_;
+  constexpr int kBlocks = NB ? NB : kMaxChannels / W;
+  const int K = channels_, nb = NB ? NB : K / W;
+  V P[kBlocks];
   for (const auto& o : outputs_) {
     const size_t np = o.monomials.size();
     const T* vals = o.values.data() + size_t(species) * np * K;
     T* bo = b + out_.offsets[o.block];
-    for (int u = 0; u < K; u += W)
-      for (const Group& grp : o.groups) {
+    for (const Group& grp : o.groups) {
+      for (int c = 0; c < nb; ++c) {
         V xp[3], dP[3];
-        for (int k = 0; k + 1 < grp.degree; ++k) xp[k] = L::load(a + grp.prefix[k] * K + u);
-        const V P = prefix_product(grp, xp, dP);
-        for (int q = grp.begin; q < grp.end; ++q) {
-          const Monomial& mono = o.monomials[q];
-          T* dst = bo + mono.m_out * K + u;
-          const V xl = L::load(a + mono.idx[mono.degree - 1] * K + u);
-          L::store(dst, L::load(dst) + L::load(vals + q * K + u) * P * xl);
-        }
+        for (int k = 0; k + 1 < grp.degree; ++k) xp[k] = L::load(a + grp.prefix[k] * K + c * W);
+        P[c] = prefix_product(grp, xp, dP);
       }
+      for (int q = grp.begin; q < grp.end; ++q) {
+        const Monomial& mono = o.monomials[q];
+        T* dst = bo + mono.m_out * K;
+        const T* xl = a + mono.idx[mono.degree - 1] * K;
+        const T* v = vals + q * K;
+        for (int c = 0; c < nb; ++c)
+          L::store(dst + c * W,
+                   L::load(dst + c * W) + L::load(v + c * W) * P[c] * L::load(xl + c * W));
+      }
+    }
   }
 }
 
 // For monomial v P x_last with output adjoint g: x_last gets g v P; the
 // prefix factors get dP times the group's sum of g v x_last.
 template <typename T>
-template <int W>
+template <int W, int NB>
 void SymmetricContraction<T>::reverse_node(const T* a, int species, const T* g, T* ga) const {
   using L = detail::Lanes<T, W>;
   using V = typename L::vec;
-  const int K = channels_;
+  constexpr int kBlocks = NB ? NB : kMaxChannels / W;
+  const int K = channels_, nb = NB ? NB : K / W;
+  V P[kBlocks], t[kBlocks];
   for (const auto& o : outputs_) {
     const size_t np = o.monomials.size();
     const T* vals = o.values.data() + size_t(species) * np * K;
     const T* go = g + out_.offsets[o.block];
-    for (int u = 0; u < K; u += W)
-      for (const Group& grp : o.groups) {
+    for (const Group& grp : o.groups) {
+      for (int c = 0; c < nb; ++c) {
         V xp[3], dP[3];
-        for (int k = 0; k + 1 < grp.degree; ++k) xp[k] = L::load(a + grp.prefix[k] * K + u);
-        const V P = prefix_product(grp, xp, dP);
-        V t{};
-        for (int q = grp.begin; q < grp.end; ++q) {
-          const Monomial& mono = o.monomials[q];
-          const int last = mono.idx[mono.degree - 1];
-          const V sv = L::load(vals + q * K + u) * L::load(go + mono.m_out * K + u);
-          t += sv * L::load(a + last * K + u);
-          T* gl = ga + last * K + u;
-          L::store(gl, L::load(gl) + sv * P);
-        }
-        for (int k = 0; k + 1 < grp.degree; ++k) {
-          T* gp = ga + grp.prefix[k] * K + u;
-          L::store(gp, L::load(gp) + t * dP[k]);
+        for (int k = 0; k + 1 < grp.degree; ++k) xp[k] = L::load(a + grp.prefix[k] * K + c * W);
+        P[c] = prefix_product(grp, xp, dP);
+        t[c] = V{};
+      }
+      for (int q = grp.begin; q < grp.end; ++q) {
+        const Monomial& mono = o.monomials[q];
+        const int last = mono.idx[mono.degree - 1];
+        const T *v = vals + q * K, *gm = go + mono.m_out * K, *xl = a + last * K;
+        T* gl = ga + last * K;
+        for (int c = 0; c < nb; ++c) {
+          const V sv = L::load(v + c * W) * L::load(gm + c * W);
+          t[c] += sv * L::load(xl + c * W);
+          L::store(gl + c * W, L::load(gl + c * W) + sv * P[c]);
         }
       }
+      for (int c = 0; c < nb; ++c) {
+        V xp[3], dP[3];
+        for (int k = 0; k + 1 < grp.degree; ++k) xp[k] = L::load(a + grp.prefix[k] * K + c * W);
+        prefix_product(grp, xp, dP);
+        for (int k = 0; k + 1 < grp.degree; ++k) {
+          T* gp = ga + grp.prefix[k] * K + c * W;
+          L::store(gp, L::load(gp) + t[c] * dP[k]);
+        }
+      }
+    }
   }
 }
 
 template <typename T>
 void SymmetricContraction<T>::forward(int64_t n, const T* A, const int* species, T* B) const {
   const int din = in_dim_ * channels_, dout = out_.dim;
-  detail::with_lanes<T>(detail::lanes_dividing<T>(channels_), [&](auto lanes) {
-    constexpr int W = decltype(lanes)::value;
-    detail::parallel_for("eq.symm_forward", n, [&](int64_t i) {
-      T* b = B + i * dout;
-      std::fill(b, b + dout, T(0));
-      forward_node<W>(A + i * din, species[i], b);
+  const int W0 = detail::lanes_dividing<T>(channels_);
+  detail::with_lanes<T>(W0, [&](auto lanes) {
+    detail::with_blocks(channels_ / W0, [&](auto blocks) {
+      constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
+      detail::parallel_for("eq.symm_forward", n, [&](int64_t i) {
+        T* b = B + i * dout;
+        std::fill(b, b + dout, T(0));
+        forward_node<W, NB>(A + i * din, species[i], b);
+      });
     });
   });
 }
@@ -251,12 +274,15 @@ template <typename T>
 void SymmetricContraction<T>::reverse(int64_t n, const T* A, const int* species, const T* B_adj,
                                       T* A_adj) const {
   const int din = in_dim_ * channels_, dout = out_.dim;
-  detail::with_lanes<T>(detail::lanes_dividing<T>(channels_), [&](auto lanes) {
-    constexpr int W = decltype(lanes)::value;
-    detail::parallel_for("eq.symm_reverse", n, [&](int64_t i) {
-      T* ga = A_adj + i * din;
-      std::fill(ga, ga + din, T(0));
-      reverse_node<W>(A + i * din, species[i], B_adj + i * dout, ga);
+  const int W0 = detail::lanes_dividing<T>(channels_);
+  detail::with_lanes<T>(W0, [&](auto lanes) {
+    detail::with_blocks(channels_ / W0, [&](auto blocks) {
+      constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
+      detail::parallel_for("eq.symm_reverse", n, [&](int64_t i) {
+        T* ga = A_adj + i * din;
+        std::fill(ga, ga + din, T(0));
+        reverse_node<W, NB>(A + i * din, species[i], B_adj + i * dout, ga);
+      });
     });
   });
 }

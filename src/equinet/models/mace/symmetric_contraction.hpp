@@ -55,9 +55,10 @@ class SymmetricContraction {
   };
   template <typename V>
   static V prefix_product(const Group& grp, const V* xp, V* dP);
-  template <int W>
+  static constexpr int kMaxChannels = 1024;
+  template <int W, int NB>
   void forward_node(const T* a, int species, T* b) const;
-  template <int W>
+  template <int W, int NB>
   void reverse_node(const T* a, int species, const T* g, T* ga) const;
   nn::FeatureLayout out_;
   int channels_ = 0, in_dim_ = 0, num_elements_ = 0;
