@@ -1,16 +1,11 @@
 // Fixed-width lane blocks for channel loops, written with GCC/Clang vector
-// extensions: the compiler maps a block to whatever the target ISA has
-// (one AVX-512 register, two AVX2 registers, four SSE2 registers), so one
+// extensions: a block is one vector register of the target ISA (SSE2/NEON,
+// AVX2 or AVX-512, as each ISA variant of the kernels is compiled), so one
 // kernel source serves every build. Lanes<T, 1> is the plain scalar.
 #pragma once
 
 #include <cstring>
 #include <type_traits>
-
-// Blocks wider than the target's registers are passed in memory; these
-// helpers are always inlined, so GCC's note about that ABI is moot.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpsabi"
 
 namespace equinet::detail {
 
@@ -41,15 +36,26 @@ struct Lanes<T, 1> {
   static T sum(T v) { return v; }
 };
 
-// Block widths a kernel is instantiated for: 64, 32 and 16 bytes, or scalar.
+// The target's vector register size: blocks wider than a register would
+// only add register pressure (ISA variants are compiled with their -march).
+#if defined(__AVX512F__)
+constexpr int kVectorBytes = 64;
+#elif defined(__AVX__)
+constexpr int kVectorBytes = 32;
+#else
+constexpr int kVectorBytes = 16;
+#endif
+
+// Block widths a kernel is instantiated for: one register, a half, a
+// quarter, or scalar.
 template <typename T>
-constexpr int kMaxLanes = int(64 / sizeof(T));
+constexpr int kMaxLanes = int(kVectorBytes / sizeof(T));
 
 // The widest of those block widths whose lane count divides n.
 template <typename T>
 int lanes_dividing(int n) {
-  for (int w = kMaxLanes<T>; w >= kMaxLanes<T> / 4; w /= 2)
-    if (w > 1 && n % w == 0) return w;
+  for (int w = kMaxLanes<T>; w > 1 && w >= kMaxLanes<T> / 4; w /= 2)
+    if (n % w == 0) return w;
   return 1;
 }
 
@@ -57,9 +63,11 @@ int lanes_dividing(int n) {
 template <typename T, typename F>
 decltype(auto) with_lanes(int w, F&& f) {
   constexpr int k = kMaxLanes<T>;
+  // widths below 2 collapse onto the scalar instantiation
+  constexpr int k2 = k / 2 > 1 ? k / 2 : 1, k4 = k / 4 > 1 ? k / 4 : 1;
   if (w == k) return f(std::integral_constant<int, k>{});
-  if (w == k / 2) return f(std::integral_constant<int, k / 2>{});
-  if (w == k / 4) return f(std::integral_constant<int, k / 4>{});
+  if (w == k2) return f(std::integral_constant<int, k2>{});
+  if (w == k4) return f(std::integral_constant<int, k4>{});
   return f(std::integral_constant<int, 1>{});
 }
 
@@ -82,5 +90,3 @@ decltype(auto) with_blocks(int nb, F&& f) {
 }
 
 }  // namespace equinet::detail
-
-#pragma GCC diagnostic pop
