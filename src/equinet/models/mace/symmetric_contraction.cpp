@@ -192,7 +192,7 @@ void SymmetricContraction<T>::forward_node(const T* a, int species, T* b) const 
     T* bo = b + out_.offsets[o.block];
     for (const Group& grp : o.groups) {
       for (int c = 0; c < nb; ++c) {
-        V xp[3], dP[3];
+        V xp[3]{}, dP[3]{};
         for (int k = 0; k + 1 < grp.degree; ++k) xp[k] = L::load(a + grp.prefix[k] * K + c * W);
         P[c] = prefix_product(grp, xp, dP);
       }
@@ -225,7 +225,7 @@ void SymmetricContraction<T>::reverse_node(const T* a, int species, const T* g, 
     const T* go = g + out_.offsets[o.block];
     for (const Group& grp : o.groups) {
       for (int c = 0; c < nb; ++c) {
-        V xp[3], dP[3];
+        V xp[3]{}, dP[3]{};
         for (int k = 0; k + 1 < grp.degree; ++k) xp[k] = L::load(a + grp.prefix[k] * K + c * W);
         P[c] = prefix_product(grp, xp, dP);
         t[c] = V{};
@@ -242,7 +242,7 @@ void SymmetricContraction<T>::reverse_node(const T* a, int species, const T* g, 
         }
       }
       for (int c = 0; c < nb; ++c) {
-        V xp[3], dP[3];
+        V xp[3]{}, dP[3]{};
         for (int k = 0; k + 1 < grp.degree; ++k) xp[k] = L::load(a + grp.prefix[k] * K + c * W);
         prefix_product(grp, xp, dP);
         for (int k = 0; k + 1 < grp.degree; ++k) {
