@@ -36,7 +36,7 @@ IrrepsLinear<T>::IrrepsLinear(const so3::Irreps& in, const so3::Irreps& out,
       if (in[i].ir != out[o].ir) continue;
       const int mi = in[i].mul, mo = out[o].mul;
       const double alpha = 1.0 / std::sqrt(fan_in[o]);
-      Path p{int(i), int(o), std::vector<T>(size_t(num_sets) * mi * mo)};
+      Path p{int(i), int(o), std::vector<T>(size_t(num_sets) * mi * mo), {}};
       // file order [u][set][w] (or [u][w]) -> ours [set][u][w]
       for (int u = 0; u < mi; ++u)
         for (int s = 0; s < num_sets; ++s)

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "equinet/detail/parallel.hpp"
+#include "equinet/detail/simd.hpp"
 #include "equinet/models/mace/edge_graph.hpp"
 #include "equinet/nn/radial_table.hpp"
 #include "equinet/so3/wigner_3j.hpp"
@@ -51,148 +53,198 @@ ConvTP<T>::ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target)
     const auto& C = so3::wigner_3j(i.l_in, i.l_sh, i.l_out);
     const int d2 = 2 * i.l_sh + 1, d3 = 2 * i.l_out + 1;
     const double norm = std::sqrt(double(d3));
+    i.pair_begin = int(pairs_.size());
     for (int m1 = 0; m1 < 2 * i.l_in + 1; ++m1)
       for (int m3 = 0; m3 < d3; ++m3) {
-        Pair pair{m1, m3, {}};
+        Pair pair{m1, m3, int(terms_.size()), 0};
         for (int m2 = 0; m2 < d2; ++m2) {
           const double c = C[(m1 * d2 + m2) * d3 + m3];
-          if (c != 0.0) pair.terms.push_back({m2, T(norm * c)});
+          if (c != 0.0) terms_.push_back({i.l_sh * i.l_sh + m2, T(norm * c)});
         }
-        if (!pair.terms.empty()) i.pairs.push_back(std::move(pair));
+        pair.term_end = int(terms_.size());
+        if (pair.term_end > pair.term_begin) pairs_.push_back(pair);
       }
-    if (int(i.pairs.size()) > kMaxPairs || i.mul > kMaxMul)
-      throw std::invalid_argument("ConvTP: instruction too large (more than " +
-                                  std::to_string(kMaxMul) + " channels)");
+    i.pair_end = int(pairs_.size());
+    i.group_begin = int(groups_.size());
+    for (int p = i.pair_begin; p < i.pair_end; ++p) {
+      if (p == i.pair_begin || pairs_[p].m1 != pairs_[p - 1].m1)
+        groups_.push_back({pairs_[p].m1, p, p});
+      groups_.back().pair_end = p + 1;
+    }
+    i.group_end = int(groups_.size());
+    if (i.mul > kMaxMul)
+      throw std::invalid_argument("ConvTP: more than " + std::to_string(kMaxMul) + " channels");
   }
+  if (sh_dim() > kMaxSh) throw std::invalid_argument("ConvTP: l_max > 7 is not supported");
   weight_count_ = offset;
   if (weight_count_ > kMaxFusedWeights)
     throw std::invalid_argument("ConvTP: more than " + std::to_string(kMaxFusedWeights) +
                                 " radial weights per edge");
+  // one block width for every instruction: the widest dividing all of them
+  lanes_ = detail::kMaxLanes<T>;
+  for (const auto& i : ins) lanes_ = std::min(lanes_, detail::lanes_dividing<T>(i.mul));
+  // a block count fixed at compile time when every instruction has the same width
+  blocks_ = ins.empty() ? 0 : ins[0].mul / lanes_;
+  for (const auto& i : ins)
+    if (i.mul != ins[0].mul) blocks_ = 0;
   instructions_ = std::move(ins);
 }
 
 template <typename T>
-void ConvTP<T>::couplings(const Instruction& ins, const T* Y, T* K) {
-  const T* Ys = Y + ins.l_sh * ins.l_sh;
-  for (size_t p = 0; p < ins.pairs.size(); ++p) {
-    T k = 0;
-    for (const auto& t : ins.pairs[p].terms) k += t.c * Ys[t.m2];
-    K[p] = k;
-  }
+void ConvTP<T>::couplings(int64_t n_edges, const T* Y, T* K) const {
+  const int sh = sh_dim(), np = pair_count();
+  const Pair* pairs = pairs_.data();
+  const Term* terms = terms_.data();
+  detail::parallel_for("eq.conv_coupl", n_edges, [=](int64_t e) {
+    const T* Ye = Y + e * sh;
+    T* Ke = K + e * np;
+    for (int p = 0; p < np; ++p) {
+      T k = 0;
+      for (int t = pairs[p].term_begin; t < pairs[p].term_end; ++t)
+        k += terms[t].c * Ye[terms[t].m2];
+      Ke[p] = k;
+    }
+  });
 }
 
+// M (one receiver's row) += messages of one edge. Pairs are decoded once
+// and applied to every block of channels.
 template <typename T>
-void ConvTP<T>::edge_forward(const Instruction& ins, const T* x, const T* Y, const T* w,
-                             T* M) const {
-  const int mul = ins.mul;
-  const T* xb = x + in_.offsets[ins.block_in];
-  const T* wi = w + ins.weight_offset;
-  T* Mb = M + mid_.offsets[ins.slot];
-  T K[kMaxPairs], wx[kMaxMul];
-  couplings(ins, Y, K);
-  int last_m1 = -1;
-  for (size_t p = 0; p < ins.pairs.size(); ++p) {
-    const auto& pr = ins.pairs[p];
-    if (pr.m1 != last_m1) {
-      const T* xm = xb + pr.m1 * mul;
-      for (int u = 0; u < mul; ++u) wx[u] = wi[u] * xm[u];
-      last_m1 = pr.m1;
-    }
-    const T k = K[p];
-    T* dst = Mb + pr.m3 * mul;
-    for (int u = 0; u < mul; ++u) dst[u] += k * wx[u];
-  }
-}
-
-template <typename T>
-void ConvTP<T>::edge_reverse(const Instruction& ins, const T* xj, const T* Ye, const T* we,
-                             const T* Gr, T* xj_adj, T* we_adj, T* Ye_adj) const {
-  T K[kMaxPairs], G[kMaxMul], wx[kMaxMul];
-  const int mul = ins.mul;
-  const T* xb = xj + in_.offsets[ins.block_in];
-  T* xb_adj = xj_adj + in_.offsets[ins.block_in];
-  const T* wi = we + ins.weight_offset;
-  T* wi_adj = we_adj + ins.weight_offset;
-  const T* gb = Gr + mid_.offsets[ins.slot];
-  T* ya = Ye_adj + ins.l_sh * ins.l_sh;
-  couplings(ins, Ye, K);
-  size_t p = 0;
-  while (p < ins.pairs.size()) {
-    const int m1 = ins.pairs[p].m1;
-    const T* xm = xb + m1 * mul;
-    for (int u = 0; u < mul; ++u) {
-      wx[u] = wi[u] * xm[u];
-      G[u] = T(0);
-    }
-    for (; p < ins.pairs.size() && ins.pairs[p].m1 == m1; ++p) {
-      const auto& pr = ins.pairs[p];
-      const T* gm = gb + pr.m3 * mul;
-      const T kp = K[p];
-      T dot = 0;
-#pragma omp simd reduction(+ : dot)
-      for (int u = 0; u < mul; ++u) {
-        G[u] += kp * gm[u];
-        dot += wx[u] * gm[u];
+template <int W, int NB>
+void ConvTP<T>::edge_forward(const T* x, const T* K, const T* w, T* M) const {
+  using L = detail::Lanes<T, W>;
+  using V = typename L::vec;
+  V wx[NB ? NB : kMaxMul / W];
+  for (const auto& ins : instructions_) {
+    const int mul = ins.mul, nb = NB ? NB : mul / W;
+    const T* wi = w + ins.weight_offset;
+    const T* xb = x + in_.offsets[ins.block_in];
+    T* Mb = M + mid_.offsets[ins.slot];
+    for (int gi = ins.group_begin; gi < ins.group_end; ++gi) {
+      const Group& grp = groups_[gi];
+      const T* xm = xb + grp.m1 * mul;
+      for (int b = 0; b < nb; ++b) wx[b] = L::load(wi + b * W) * L::load(xm + b * W);
+      for (int p = grp.pair_begin; p < grp.pair_end; ++p) {
+        const T k = K[p];
+        T* dst = Mb + pairs_[p].m3 * mul;
+        for (int b = 0; b < nb; ++b) L::store(dst + b * W, L::load(dst + b * W) + k * wx[b]);
       }
-      for (const auto& t : pr.terms) ya[t.m2] += t.c * dot;
-    }
-    T* xm_adj = xb_adj + m1 * mul;
-    for (int u = 0; u < mul; ++u) {
-      xm_adj[u] += wi[u] * G[u];
-      wi_adj[u] += xm[u] * G[u];
     }
   }
+}
+
+// One edge's adjoints from its receiver's message adjoint Gr: x_adj (+=),
+// w_adj (=, if non-null), Y_adj (+=) and, with the weights' radial
+// derivatives dwe, dE/dr (+=) without storing w_adj.
+template <typename T>
+template <int W, int NB>
+void ConvTP<T>::edge_reverse(const T* xj, const T* K, const T* we, const T* dwe, const T* Gr,
+                             T* xj_adj, T* we_adj, T* Ye_adj, T* re_adj) const {
+  using L = detail::Lanes<T, W>;
+  using V = typename L::vec;
+  const int nsh = sh_dim();
+  // Y_adj is accumulated per lane and summed across lanes once per edge
+  constexpr int kBlocks = NB ? NB : kMaxMul / W;
+  V yacc[kMaxSh], wx[kBlocks], G[kBlocks], wadj[kBlocks];
+  for (int k = 0; k < nsh; ++k) yacc[k] = V{};
+  V racc{};
+  for (const auto& ins : instructions_) {
+    const int mul = ins.mul, nb = NB ? NB : mul / W;
+    const T* wi = we + ins.weight_offset;
+    const T* xb = xj + in_.offsets[ins.block_in];
+    T* xb_adj = xj_adj + in_.offsets[ins.block_in];
+    const T* gb = Gr + mid_.offsets[ins.slot];
+    for (int b = 0; b < nb; ++b) wadj[b] = V{};
+    for (int gi = ins.group_begin; gi < ins.group_end; ++gi) {
+      const Group& grp = groups_[gi];
+      const T* xm = xb + grp.m1 * mul;
+      for (int b = 0; b < nb; ++b) {
+        wx[b] = L::load(wi + b * W) * L::load(xm + b * W);
+        G[b] = V{};
+      }
+      for (int p = grp.pair_begin; p < grp.pair_end; ++p) {
+        const T k = K[p];
+        const T* gm = gb + pairs_[p].m3 * mul;
+        V dot{};
+        for (int b = 0; b < nb; ++b) {
+          const V g = L::load(gm + b * W);
+          G[b] += k * g;
+          dot += wx[b] * g;
+        }
+        for (int t = pairs_[p].term_begin; t < pairs_[p].term_end; ++t)
+          yacc[terms_[t].m2] += terms_[t].c * dot;
+      }
+      T* xa = xb_adj + grp.m1 * mul;
+      for (int b = 0; b < nb; ++b) {
+        L::store(xa + b * W, L::load(xa + b * W) + L::load(wi + b * W) * G[b]);
+        wadj[b] += L::load(xm + b * W) * G[b];
+      }
+    }
+    for (int b = 0; b < nb; ++b) {
+      if (we_adj) L::store(we_adj + ins.weight_offset + b * W, wadj[b]);
+      if (dwe) racc += wadj[b] * L::load(dwe + ins.weight_offset + b * W);
+    }
+  }
+  for (int k = 0; k < nsh; ++k) Ye_adj[k] += L::sum(yacc[k]);
+  if (re_adj) *re_adj += L::sum(racc);
 }
 
 template <typename T>
 template <typename EdgeWeights>
-void ConvTP<T>::forward_impl(const EdgeGraph<T>& g, const T* x, const T* Y, EdgeWeights weights,
+void ConvTP<T>::forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, EdgeWeights weights,
                              T* M) const {
-  const int sh = sh_dim(), dx = in_.dim, dm = mid_.dim;
-  Kokkos::parallel_for("eq.conv_forward",
-                       Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, g.n_centers),
-                       [&](int64_t i) {
-                         T buf[kMaxFusedWeights];
-                         T* Mi = M + i * dm;
-                         std::fill(Mi, Mi + dm, T(0));
-                         for (int64_t e = g.recv_offsets[i]; e < g.recv_offsets[i + 1]; ++e) {
-                           const T* xj = x + int64_t(g.senders[e]) * dx;
-                           const T* we = weights(e, buf, nullptr);
-                           for (const auto& ins : instructions_)
-                             edge_forward(ins, xj, Y + e * sh, we, Mi);
-                         }
-                       });
+  const int np = pair_count(), dx = in_.dim, dm = mid_.dim;
+  detail::with_lanes<T>(lanes_, [&](auto lanes) {
+    detail::with_blocks(blocks_, [&](auto blocks) {
+      constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
+      Kokkos::parallel_for("eq.conv_forward",
+                           Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, g.n_centers),
+                           [&](int64_t i) {
+                             T buf[kMaxFusedWeights];
+                             T* Mi = M + i * dm;
+                             std::fill(Mi, Mi + dm, T(0));
+                             for (int64_t e = g.recv_offsets[i]; e < g.recv_offsets[i + 1]; ++e) {
+                               const T* xj = x + int64_t(g.senders[e]) * dx;
+                               edge_forward<W, NB>(xj, K + e * np, weights(e, buf, nullptr), Mi);
+                             }
+                           });
+    });
+  });
 }
 
 // Reverse grouped by sender: each node's x_adj and each edge's outputs are
 // written by one thread only (no atomics).
 template <typename T>
-template <typename EdgeWeights, typename WeightAdjoint>
-void ConvTP<T>::reverse_impl(const EdgeGraph<T>& g, const T* x, const T* Y, EdgeWeights weights,
-                             WeightAdjoint finish, const T* M_adj, T* x_adj, T* Y_adj) const {
-  const int sh = sh_dim(), nw = weight_count_, dx = in_.dim, dm = mid_.dim;
-  Kokkos::parallel_for(
-      "eq.conv_reverse", Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, g.n_nodes),
-      [&](int64_t j) {
-        T wbuf[kMaxFusedWeights], dwbuf[kMaxFusedWeights], abuf[kMaxFusedWeights];
-        const T* xj = x + j * dx;
-        T* xj_adj = x_adj + j * dx;
-        for (int64_t k = g.send_offsets[j]; k < g.send_offsets[j + 1]; ++k) {
-          const int64_t e = g.by_sender[k];
-          const T* we = weights(e, wbuf, dwbuf);
-          T* we_adj = finish.buffer(e, abuf);
-          std::fill(we_adj, we_adj + nw, T(0));
-          const T* Gr = M_adj + int64_t(g.receivers[e]) * dm;
-          if (k + 1 < g.send_offsets[j + 1]) {
-            // the next edge's receiver row is a random access: start loading it now
-            const T* next = M_adj + int64_t(g.receivers[g.by_sender[k + 1]]) * dm;
-            for (int c = 0; c < dm; c += int(64 / sizeof(T))) __builtin_prefetch(next + c);
-          }
-          for (const auto& ins : instructions_)
-            edge_reverse(ins, xj, Y + e * sh, we, Gr, xj_adj, we_adj, Y_adj + e * sh);
-          finish(e, we_adj, dwbuf);
-        }
-      });
+template <typename EdgeWeights>
+void ConvTP<T>::reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, EdgeWeights weights,
+                             const T* M_adj, T* x_adj, T* w_adj, T* Y_adj, T* r_adj) const {
+  const int np = pair_count(), sh = sh_dim(), nw = weight_count_, dx = in_.dim, dm = mid_.dim;
+  detail::with_lanes<T>(lanes_, [&](auto lanes) {
+    detail::with_blocks(blocks_, [&](auto blocks) {
+      constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
+      Kokkos::parallel_for(
+          "eq.conv_reverse", Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, g.n_nodes),
+          [&](int64_t j) {
+            T wbuf[kMaxFusedWeights], dwbuf[kMaxFusedWeights];
+            const T* xj = x + j * dx;
+            T* xj_adj = x_adj + j * dx;
+            for (int64_t k = g.send_offsets[j]; k < g.send_offsets[j + 1]; ++k) {
+              const int64_t e = g.by_sender[k];
+              const T* dwe = r_adj ? dwbuf : nullptr;
+              const T* we = weights(e, wbuf, r_adj ? dwbuf : nullptr);
+              const T* Gr = M_adj + int64_t(g.receivers[e]) * dm;
+              if (k + 1 < g.send_offsets[j + 1]) {
+                // the next edge's receiver row is a random access: start loading it now
+                const T* next = M_adj + int64_t(g.receivers[g.by_sender[k + 1]]) * dm;
+                for (int c = 0; c < dm; c += int(64 / sizeof(T))) __builtin_prefetch(next + c);
+              }
+              edge_reverse<W, NB>(xj, K + e * np, we, dwe, Gr, xj_adj,
+                                  w_adj ? w_adj + e * nw : nullptr, Y_adj + e * sh,
+                                  r_adj ? r_adj + e : nullptr);
+            }
+          });
+    });
+  });
 }
 
 namespace {
@@ -203,14 +255,8 @@ struct StoredWeights {
   int nw;
   const T* operator()(int64_t e, T*, T*) const { return w + e * nw; }
 };
-template <typename T>
-struct StoredAdjoint {
-  T* w_adj;
-  int nw;
-  T* buffer(int64_t e, T*) const { return w_adj + e * nw; }
-  void operator()(int64_t, const T*, const T*) const {}
-};
-// Weights from a radial table, evaluated on the fly (no per-edge storage).
+// Weights (and their radial derivatives) from a radial table, evaluated on
+// the fly (no per-edge storage).
 template <typename T>
 struct TableWeights {
   const nn::RadialTable<T>* table;
@@ -220,44 +266,30 @@ struct TableWeights {
     return w;
   }
 };
-template <typename T>
-struct TableAdjoint {
-  T* r_adj;
-  int nw;
-  T* buffer(int64_t, T* buf) const { return buf; }
-  void operator()(int64_t e, const T* w_adj, const T* dw) const {
-    T s = 0;
-#pragma omp simd reduction(+ : s)
-    for (int k = 0; k < nw; ++k) s += w_adj[k] * dw[k];
-    r_adj[e] += s;
-  }
-};
 }  // namespace
 
 template <typename T>
-void ConvTP<T>::forward(const EdgeGraph<T>& g, const T* x, const T* Y, const T* w, T* M) const {
-  forward_impl(g, x, Y, StoredWeights<T>{w, weight_count_}, M);
+void ConvTP<T>::forward(const EdgeGraph<T>& g, const T* x, const T* K, const T* w, T* M) const {
+  forward_impl(g, x, K, StoredWeights<T>{w, weight_count_}, M);
 }
 
 template <typename T>
-void ConvTP<T>::reverse(const EdgeGraph<T>& g, const T* x, const T* Y, const T* w, const T* M_adj,
+void ConvTP<T>::reverse(const EdgeGraph<T>& g, const T* x, const T* K, const T* w, const T* M_adj,
                         T* x_adj, T* w_adj, T* Y_adj) const {
-  reverse_impl(g, x, Y, StoredWeights<T>{w, weight_count_}, StoredAdjoint<T>{w_adj, weight_count_},
-               M_adj, x_adj, Y_adj);
+  reverse_impl(g, x, K, StoredWeights<T>{w, weight_count_}, M_adj, x_adj, w_adj, Y_adj, nullptr);
 }
 
 template <typename T>
-void ConvTP<T>::forward(const EdgeGraph<T>& g, const T* x, const T* Y, const T* r,
+void ConvTP<T>::forward(const EdgeGraph<T>& g, const T* x, const T* K, const T* r,
                         const nn::RadialTable<T>& table, T* M) const {
-  forward_impl(g, x, Y, TableWeights<T>{&table, r}, M);
+  forward_impl(g, x, K, TableWeights<T>{&table, r}, M);
 }
 
 template <typename T>
-void ConvTP<T>::reverse(const EdgeGraph<T>& g, const T* x, const T* Y, const T* r,
+void ConvTP<T>::reverse(const EdgeGraph<T>& g, const T* x, const T* K, const T* r,
                         const nn::RadialTable<T>& table, const T* M_adj, T* x_adj, T* Y_adj,
                         T* r_adj) const {
-  reverse_impl(g, x, Y, TableWeights<T>{&table, r}, TableAdjoint<T>{r_adj, weight_count_}, M_adj,
-               x_adj, Y_adj);
+  reverse_impl(g, x, K, TableWeights<T>{&table, r}, M_adj, x_adj, nullptr, Y_adj, r_adj);
 }
 
 template class ConvTP<float>;

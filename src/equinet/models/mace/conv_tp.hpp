@@ -33,46 +33,60 @@ class ConvTP {
   int weight_count() const { return weight_count_; }
   int sh_dim() const { return (lmax_ + 1) * (lmax_ + 1); }
 
+  // Per edge, K[e][p] = Σ_m2 norm C[m1,m2,m3] Y_e[m2] for every non-zero
+  // (m1, m3) pair p of every instruction: pair_count() scalars per edge,
+  // formed once per step and shared by forward and reverse.
+  int pair_count() const { return int(pairs_.size()); }
+  void couplings(int64_t n_edges, const T* Y, T* K) const;
+
   // M (n_centers x mid.dim) = Σ over each receiver's edges.
-  void forward(const EdgeGraph<T>& g, const T* x, const T* Y, const T* w, T* M) const;
+  void forward(const EdgeGraph<T>& g, const T* x, const T* K, const T* w, T* M) const;
   // From M_adj: x_adj (+=, every node), w_adj (=, per edge), Y_adj (+=, per edge).
-  void reverse(const EdgeGraph<T>& g, const T* x, const T* Y, const T* w, const T* M_adj, T* x_adj,
+  void reverse(const EdgeGraph<T>& g, const T* x, const T* K, const T* w, const T* M_adj, T* x_adj,
                T* w_adj, T* Y_adj) const;
   // The same with the radial weights of edge e read from `table` at r[e] on
   // the fly (no per-edge weight storage); the reverse adds dE/dr to r_adj.
-  void forward(const EdgeGraph<T>& g, const T* x, const T* Y, const T* r,
+  void forward(const EdgeGraph<T>& g, const T* x, const T* K, const T* r,
                const nn::RadialTable<T>& table, T* M) const;
-  void reverse(const EdgeGraph<T>& g, const T* x, const T* Y, const T* r,
+  void reverse(const EdgeGraph<T>& g, const T* x, const T* K, const T* r,
                const nn::RadialTable<T>& table, const T* M_adj, T* x_adj, T* Y_adj, T* r_adj) const;
 
  private:
-  // Per edge, K[m1][m3] = Σ_m2 norm C[m1,m2,m3] Y[m2] is formed once (a few
-  // scalars); the channel loops then run over the non-zero (m1, m3) pairs.
+  // The channel loops run over the pairs in blocks of `lanes_` channels
+  // (detail/simd.hpp), `blocks_` of them per instruction when every
+  // instruction has the same multiplicity (else 0: counted at run time).
   struct Term {
-    int m2;
-    T c;  // norm * C[m1,m2,m3]
+    int m2;  // index into the edge's spherical harmonics (all degrees)
+    T c;     // norm * C[m1,m2,m3]
   };
   struct Pair {
-    int m1, m3;
-    std::vector<Term> terms;
+    int m1, m3, term_begin, term_end;
+  };
+  struct Group {  // consecutive pairs sharing m1
+    int m1, pair_begin, pair_end;
   };
   struct Instruction {
     int block_in = 0, l_in = 0, l_sh = 0, slot = 0, l_out = 0, mul = 0, weight_offset = 0;
-    std::vector<Pair> pairs;  // grouped by m1
+    int pair_begin = 0, pair_end = 0;    // pairs grouped by m1
+    int group_begin = 0, group_end = 0;  // the groups of those pairs
   };
-  static constexpr int kMaxPairs = 256, kMaxMul = 1024, kMaxFusedWeights = 2048;
-  static void couplings(const Instruction& ins, const T* Y, T* K);
-  void edge_forward(const Instruction& ins, const T* x, const T* Y, const T* w, T* M) const;
-  void edge_reverse(const Instruction& ins, const T* xj, const T* Ye, const T* we, const T* Gr,
-                    T* xj_adj, T* we_adj, T* Ye_adj) const;
+  static constexpr int kMaxSh = 64, kMaxMul = 1024, kMaxFusedWeights = 2048;
+  template <int W, int NB>
+  void edge_forward(const T* x, const T* K, const T* w, T* M) const;
+  template <int W, int NB>
+  void edge_reverse(const T* xj, const T* Ke, const T* we, const T* dwe, const T* Gr, T* xj_adj,
+                    T* we_adj, T* Ye_adj, T* re_adj) const;
   template <typename EdgeWeights>
-  void forward_impl(const EdgeGraph<T>& g, const T* x, const T* Y, EdgeWeights weights, T* M) const;
-  template <typename EdgeWeights, typename WeightAdjoint>
-  void reverse_impl(const EdgeGraph<T>& g, const T* x, const T* Y, EdgeWeights weights,
-                    WeightAdjoint finish, const T* M_adj, T* x_adj, T* Y_adj) const;
+  void forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, EdgeWeights weights, T* M) const;
+  template <typename EdgeWeights>
+  void reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, EdgeWeights weights,
+                    const T* M_adj, T* x_adj, T* w_adj, T* Y_adj, T* r_adj) const;
   nn::FeatureLayout in_, mid_;
-  int lmax_ = 0, weight_count_ = 0;
+  int lmax_ = 0, weight_count_ = 0, lanes_ = 1, blocks_ = 0;
   std::vector<Instruction> instructions_;
+  std::vector<Pair> pairs_;
+  std::vector<Group> groups_;
+  std::vector<Term> terms_;
 };
 
 }  // namespace equinet::mace

@@ -186,6 +186,7 @@ void MaceModel<T>::forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in)
   grow(Ly.h_up, size_t(nn_) * din);
   if (Ly.table.empty()) grow(Ly.w, size_t(E) * nw);
   grow(Ly.M, size_t(nc) * dmid);
+  grow(Ly.K, size_t(E) * Ly.conv.pair_count());
   grow(Ly.A0, size_t(nc) * dt);
   grow(Ly.A, size_t(nc) * dt);
   grow(Ly.B, size_t(nc) * dout);
@@ -198,13 +199,14 @@ void MaceModel<T>::forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in)
       Ly.linear_up.forward(b, e, h_in, din, Ly.h_up.data(), din, nullptr, false);
     });
   });
+  phase("forward: couplings", [&] { Ly.conv.couplings(E, Y_.data(), Ly.K.data()); });
   if (Ly.table.empty()) {
     phase("forward: radial MLP", [&] { Ly.radial.forward(E, feats_.data(), Ly.w.data(), true); });
     phase("forward: convolution",
-          [&] { Ly.conv.forward(g, Ly.h_up.data(), Y_.data(), Ly.w.data(), Ly.M.data()); });
+          [&] { Ly.conv.forward(g, Ly.h_up.data(), Ly.K.data(), Ly.w.data(), Ly.M.data()); });
   } else {
     phase("forward: convolution (tabulated radial)", [&] {
-      Ly.conv.forward(g, Ly.h_up.data(), Y_.data(), lengths_.data(), Ly.table, Ly.M.data());
+      Ly.conv.forward(g, Ly.h_up.data(), Ly.K.data(), lengths_.data(), Ly.table, Ly.M.data());
     });
   }
   phase("forward: linear + skip", [&] {
@@ -326,7 +328,7 @@ void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
     grow(Ly.w_adj, size_t(E) * nw);
     grow(Ly.feats_adj, size_t(E) * nb);
     detail::phase("reverse: convolution", [&] {
-      Ly.conv.reverse(g, Ly.h_up.data(), Y_.data(), Ly.w.data(), Ly.M_adj.data(),
+      Ly.conv.reverse(g, Ly.h_up.data(), Ly.K.data(), Ly.w.data(), Ly.M_adj.data(),
                       Ly.h_up_adj.data(), Ly.w_adj.data(), Y_adj_.data());
     });
     detail::phase("reverse: radial MLP", [&] {
@@ -341,7 +343,7 @@ void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
     });
   } else {
     detail::phase("reverse: convolution (tabulated radial)", [&] {
-      Ly.conv.reverse(g, Ly.h_up.data(), Y_.data(), lengths_.data(), Ly.table, Ly.M_adj.data(),
+      Ly.conv.reverse(g, Ly.h_up.data(), Ly.K.data(), lengths_.data(), Ly.table, Ly.M_adj.data(),
                       Ly.h_up_adj.data(), Y_adj_.data(), r_adj_.data());
     });
   }
@@ -366,12 +368,15 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
   const size_t L = layers_.size();
 
   // edge blocks: lengths, Y, radial features (and their derivatives)
+  // tabulated layers need no radial basis (the table replaces basis and MLP)
+  const bool basis = std::any_of(layers_.begin(), layers_.end(),
+                                 [](const Layer& Ly) { return Ly.table.empty(); });
   grow(lengths_, size_t(E));
   grow(Y_, size_t(E) * nsh);
-  grow(feats_, size_t(E) * nb);
+  if (basis) grow(feats_, size_t(E) * nb);
   if (gradients) {
     grow(dY_, size_t(E) * nsh * 3);
-    grow(dfeats_, size_t(E) * nb);
+    if (basis) grow(dfeats_, size_t(E) * nb);
     grow(Y_adj_, size_t(E) * nsh);
     grow(r_adj_, size_t(E));
   }
@@ -382,8 +387,9 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
       lengths_[e] = r;
       so3::spherical_harmonics<T>(lmax, v, Y_.data() + e * nsh,
                                   gradients ? dY_.data() + e * nsh * 3 : nullptr);
-      radial_basis_.evaluate(r, config_.apply_cutoff, feats_.data() + e * nb,
-                             gradients ? dfeats_.data() + e * nb : nullptr);
+      if (basis)
+        radial_basis_.evaluate(r, config_.apply_cutoff, feats_.data() + e * nb,
+                               gradients ? dfeats_.data() + e * nb : nullptr);
     });
   });
 

@@ -77,7 +77,7 @@ class MaceModel {
     nn::IrrepsLinear<T> readout_1, readout_2;
     bool nonlinear_readout = false;
     // buffers
-    std::vector<T> h_up, w, M, A0, A, B, sc, h_out, r_hidden, r_pre;
+    std::vector<T> h_up, w, K, M, A0, A, B, sc, h_out, r_hidden, r_pre;
     std::vector<T> h_up_adj, w_adj, M_adj, A0_adj, A_adj, B_adj, h_out_adj, feats_adj;
   };
   void forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in);

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <map>
 
+#include "equinet/detail/parallel.hpp"
+#include "equinet/detail/simd.hpp"
 #include "equinet/io/safetensors.hpp"
 #include "equinet/potential.hpp"
 
@@ -18,6 +20,9 @@ SymmetricContraction<T>::SymmetricContraction(const io::SafetensorsFile& file,
                                               int num_elements)
     : out_(out), num_elements_(num_elements) {
   channels_ = in[0].mul;
+  if (channels_ > kMaxChannels)
+    throw Error(file.path() + ": " + prefix + ": more than " + std::to_string(kMaxChannels) +
+                " channels are not supported");
   for (const auto& b : in.blocks())
     if (b.mul != channels_)
       throw Error(file.path() + ": " + prefix + ": input irreps " + in.str() +
@@ -104,11 +109,32 @@ SymmetricContraction<T>::SymmetricContraction(const io::SafetensorsFile& file,
         kept_src.push_back(p);
       }
     }
-    o.monomials = kept;
+    // order by (degree, prefix, last index) so that monomials sharing all
+    // but their last factor form one group (Group)
+    std::vector<size_t> order(kept.size());
+    for (size_t q = 0; q < order.size(); ++q) order[q] = q;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      const Monomial &x = kept[a], &y = kept[b];
+      return std::tie(x.degree, x.idx[0], x.idx[1], x.idx[2], x.idx[3]) <
+             std::tie(y.degree, y.idx[0], y.idx[1], y.idx[2], y.idx[3]);
+    });
+    o.monomials.clear();
+    for (size_t q : order) o.monomials.push_back(kept[q]);
+    for (int q = 0; q < int(o.monomials.size()); ++q) {
+      const Monomial& mono = o.monomials[q];
+      const bool same = !o.groups.empty() && o.groups.back().degree == mono.degree &&
+                        std::equal(mono.idx, mono.idx + mono.degree - 1, o.groups.back().prefix);
+      if (!same) {
+        Group grp{mono.degree, {0, 0, 0}, q, q};
+        std::copy(mono.idx, mono.idx + mono.degree - 1, grp.prefix);
+        o.groups.push_back(grp);
+      }
+      o.groups.back().end = q + 1;
+    }
     o.values.assign(size_t(num_elements) * kept.size() * channels_, T(0));
     for (int e = 0; e < num_elements; ++e)
       for (size_t q = 0; q < kept.size(); ++q) {
-        const size_t p = kept_src[q];
+        const size_t p = kept_src[order[q]];
         const int nu = nu_of[p], K = kdim[nu];
         for (int u = 0; u < channels_; ++u) {
           double s = 0;
@@ -128,108 +154,137 @@ int64_t SymmetricContraction<T>::monomial_count() const {
   return n;
 }
 
+// Per group: P = product of the shared prefix factors, dP[k] = ∂P/∂prefix_k.
+template <typename T>
+template <typename V>
+V SymmetricContraction<T>::prefix_product(const Group& grp, const V* xp, V* dP) {
+  switch (grp.degree - 1) {
+    case 0:
+      return V{} + T(1);
+    case 1:
+      dP[0] = V{} + T(1);
+      return xp[0];
+    case 2:
+      dP[0] = xp[1];
+      dP[1] = xp[0];
+      return xp[0] * xp[1];
+    default: {
+      const V x01 = xp[0] * xp[1];
+      dP[0] = xp[1] * xp[2];
+      dP[1] = xp[0] * xp[2];
+      dP[2] = x01;
+      return x01 * xp[2];
+    }
+  }
+}
+
+template <typename T>
+template <int W, int NB>
+void SymmetricContraction<T>::forward_node(const T* a, int species, T* b) const {
+  using L = detail::Lanes<T, W>;
+  using V = typename L::vec;
+  constexpr int kBlocks = NB ? NB : kMaxChannels / W;
+  const int K = channels_, nb = NB ? NB : K / W;
+  V P[kBlocks];
+  for (const auto& o : outputs_) {
+    const size_t np = o.monomials.size();
+    const T* vals = o.values.data() + size_t(species) * np * K;
+    T* bo = b + out_.offsets[o.block];
+    for (const Group& grp : o.groups) {
+      for (int c = 0; c < nb; ++c) {
+        V xp[3]{}, dP[3]{};
+        for (int k = 0; k + 1 < grp.degree; ++k) xp[k] = L::load(a + grp.prefix[k] * K + c * W);
+        P[c] = prefix_product(grp, xp, dP);
+      }
+      for (int q = grp.begin; q < grp.end; ++q) {
+        const Monomial& mono = o.monomials[q];
+        T* dst = bo + mono.m_out * K;
+        const T* xl = a + mono.idx[mono.degree - 1] * K;
+        const T* v = vals + q * K;
+        for (int c = 0; c < nb; ++c)
+          L::store(dst + c * W,
+                   L::load(dst + c * W) + L::load(v + c * W) * P[c] * L::load(xl + c * W));
+      }
+    }
+  }
+}
+
+// For monomial v P x_last with output adjoint g: x_last gets g v P; the
+// prefix factors get dP times the group's sum of g v x_last.
+template <typename T>
+template <int W, int NB>
+void SymmetricContraction<T>::reverse_node(const T* a, int species, const T* g, T* ga) const {
+  using L = detail::Lanes<T, W>;
+  using V = typename L::vec;
+  constexpr int kBlocks = NB ? NB : kMaxChannels / W;
+  const int K = channels_, nb = NB ? NB : K / W;
+  V P[kBlocks], t[kBlocks];
+  for (const auto& o : outputs_) {
+    const size_t np = o.monomials.size();
+    const T* vals = o.values.data() + size_t(species) * np * K;
+    const T* go = g + out_.offsets[o.block];
+    for (const Group& grp : o.groups) {
+      for (int c = 0; c < nb; ++c) {
+        V xp[3]{}, dP[3]{};
+        for (int k = 0; k + 1 < grp.degree; ++k) xp[k] = L::load(a + grp.prefix[k] * K + c * W);
+        P[c] = prefix_product(grp, xp, dP);
+        t[c] = V{};
+      }
+      for (int q = grp.begin; q < grp.end; ++q) {
+        const Monomial& mono = o.monomials[q];
+        const int last = mono.idx[mono.degree - 1];
+        const T *v = vals + q * K, *gm = go + mono.m_out * K, *xl = a + last * K;
+        T* gl = ga + last * K;
+        for (int c = 0; c < nb; ++c) {
+          const V sv = L::load(v + c * W) * L::load(gm + c * W);
+          t[c] += sv * L::load(xl + c * W);
+          L::store(gl + c * W, L::load(gl + c * W) + sv * P[c]);
+        }
+      }
+      for (int c = 0; c < nb; ++c) {
+        V xp[3]{}, dP[3]{};
+        for (int k = 0; k + 1 < grp.degree; ++k) xp[k] = L::load(a + grp.prefix[k] * K + c * W);
+        prefix_product(grp, xp, dP);
+        for (int k = 0; k + 1 < grp.degree; ++k) {
+          T* gp = ga + grp.prefix[k] * K + c * W;
+          L::store(gp, L::load(gp) + t[c] * dP[k]);
+        }
+      }
+    }
+  }
+}
+
 template <typename T>
 void SymmetricContraction<T>::forward(int64_t n, const T* A, const int* species, T* B) const {
-  const int K = channels_, din = in_dim_ * K, dout = out_.dim;
-  Kokkos::parallel_for("eq.symm_forward",
-                       Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, n),
-                       [&](int64_t i) {
-                         const T* a = A + i * din;
-                         T* b = B + i * dout;
-                         std::fill(b, b + dout, T(0));
-                         for (const auto& o : outputs_) {
-                           const size_t np = o.monomials.size();
-                           const T* vals = o.values.data() + size_t(species[i]) * np * K;
-                           T* bo = b + out_.offsets[o.block];
-                           for (size_t p = 0; p < np; ++p) {
-                             const auto& mono = o.monomials[p];
-                             const T* v = vals + p * K;
-                             T* dst = bo + mono.m_out * K;
-                             const T* x0 = a + mono.idx[0] * K;
-                             switch (mono.degree) {
-                               case 1:
-                                 for (int u = 0; u < K; ++u) dst[u] += v[u] * x0[u];
-                                 break;
-                               case 2: {
-                                 const T* x1 = a + mono.idx[1] * K;
-                                 for (int u = 0; u < K; ++u) dst[u] += v[u] * x0[u] * x1[u];
-                                 break;
-                               }
-                               case 3: {
-                                 const T *x1 = a + mono.idx[1] * K, *x2 = a + mono.idx[2] * K;
-                                 for (int u = 0; u < K; ++u) dst[u] += v[u] * x0[u] * x1[u] * x2[u];
-                                 break;
-                               }
-                               default: {
-                                 const T *x1 = a + mono.idx[1] * K, *x2 = a + mono.idx[2] * K,
-                                         *x3 = a + mono.idx[3] * K;
-                                 for (int u = 0; u < K; ++u)
-                                   dst[u] += v[u] * x0[u] * x1[u] * x2[u] * x3[u];
-                               }
-                             }
-                           }
-                         }
-                       });
+  const int din = in_dim_ * channels_, dout = out_.dim;
+  const int W0 = detail::lanes_dividing<T>(channels_);
+  detail::with_lanes<T>(W0, [&](auto lanes) {
+    detail::with_blocks(channels_ / W0, [&](auto blocks) {
+      constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
+      detail::parallel_for("eq.symm_forward", n, [&](int64_t i) {
+        T* b = B + i * dout;
+        std::fill(b, b + dout, T(0));
+        forward_node<W, NB>(A + i * din, species[i], b);
+      });
+    });
+  });
 }
 
 template <typename T>
 void SymmetricContraction<T>::reverse(int64_t n, const T* A, const int* species, const T* B_adj,
                                       T* A_adj) const {
-  const int K = channels_, din = in_dim_ * K, dout = out_.dim;
-  Kokkos::parallel_for("eq.symm_reverse",
-                       Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, n),
-                       [&](int64_t i) {
-                         const T* a = A + i * din;
-                         const T* g = B_adj + i * dout;
-                         T* ga = A_adj + i * din;
-                         std::fill(ga, ga + din, T(0));
-                         for (const auto& o : outputs_) {
-                           const size_t np = o.monomials.size();
-                           const T* vals = o.values.data() + size_t(species[i]) * np * K;
-                           const T* go = g + out_.offsets[o.block];
-                           for (size_t p = 0; p < np; ++p) {
-                             const auto& mono = o.monomials[p];
-                             const T* v = vals + p * K;
-                             const T* gm = go + mono.m_out * K;
-                             const int d = mono.degree;
-                             const T* x[4];
-                             T* gx[4];
-                             for (int k = 0; k < d; ++k) {
-                               x[k] = a + mono.idx[k] * K;
-                               gx[k] = ga + mono.idx[k] * K;
-                             }
-                             switch (d) {
-                               case 1:
-                                 for (int u = 0; u < K; ++u) gx[0][u] += v[u] * gm[u];
-                                 break;
-                               case 2:
-                                 for (int u = 0; u < K; ++u) {
-                                   const T s = v[u] * gm[u];
-                                   gx[0][u] += s * x[1][u];
-                                   gx[1][u] += s * x[0][u];
-                                 }
-                                 break;
-                               case 3:
-                                 for (int u = 0; u < K; ++u) {
-                                   const T s = v[u] * gm[u];
-                                   gx[0][u] += s * x[1][u] * x[2][u];
-                                   gx[1][u] += s * x[0][u] * x[2][u];
-                                   gx[2][u] += s * x[0][u] * x[1][u];
-                                 }
-                                 break;
-                               default:
-                                 for (int u = 0; u < K; ++u) {
-                                   const T s = v[u] * gm[u];
-                                   const T x01 = x[0][u] * x[1][u], x23 = x[2][u] * x[3][u];
-                                   gx[0][u] += s * x[1][u] * x23;
-                                   gx[1][u] += s * x[0][u] * x23;
-                                   gx[2][u] += s * x01 * x[3][u];
-                                   gx[3][u] += s * x01 * x[2][u];
-                                 }
-                             }
-                           }
-                         }
-                       });
+  const int din = in_dim_ * channels_, dout = out_.dim;
+  const int W0 = detail::lanes_dividing<T>(channels_);
+  detail::with_lanes<T>(W0, [&](auto lanes) {
+    detail::with_blocks(channels_ / W0, [&](auto blocks) {
+      constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
+      detail::parallel_for("eq.symm_reverse", n, [&](int64_t i) {
+        T* ga = A_adj + i * din;
+        std::fill(ga, ga + din, T(0));
+        reverse_node<W, NB>(A + i * din, species[i], B_adj + i * dout, ga);
+      });
+    });
+  });
 }
 
 template class SymmetricContraction<float>;

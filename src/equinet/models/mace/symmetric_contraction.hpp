@@ -41,11 +41,25 @@ class SymmetricContraction {
     int m_out, degree;
     int idx[4];
   };
+  // monomials [begin, end) of one degree sharing their first degree-1 indices
+  struct Group {
+    int degree;
+    int prefix[3];
+    int begin, end;
+  };
   struct Output {
     int block;  // output block
     std::vector<Monomial> monomials;
+    std::vector<Group> groups;
     std::vector<T> values;  // [element][monomial][channel]
   };
+  template <typename V>
+  static V prefix_product(const Group& grp, const V* xp, V* dP);
+  static constexpr int kMaxChannels = 1024;
+  template <int W, int NB>
+  void forward_node(const T* a, int species, T* b) const;
+  template <int W, int NB>
+  void reverse_node(const T* a, int species, const T* g, T* ga) const;
   nn::FeatureLayout out_;
   int channels_ = 0, in_dim_ = 0, num_elements_ = 0;
   std::vector<Output> outputs_;
