@@ -1,9 +1,9 @@
 #include "equinet/nn/radial_mlp.hpp"
 
 #include <Eigen/Core>
-#include <Kokkos_Core.hpp>
 #include <cmath>
 
+#include "equinet/detail/parallel.hpp"
 #include "equinet/potential.hpp"
 
 namespace equinet::nn {
@@ -27,9 +27,6 @@ template <typename T>
 inline T sigmoid(T x) {
   return T(1) / (T(1) + std::exp(-x));
 }
-
-// Splits rows into chunks handled in parallel, each a dense product.
-constexpr int64_t kChunk = 256;
 }  // namespace
 
 template <typename T>
@@ -46,15 +43,13 @@ RadialMLP<T>::RadialMLP(std::vector<int> widths, const std::vector<std::vector<d
     for (size_t i = 0; i < n; ++i) w[i] = T(weights[k][i] * s);
     weights_.push_back(std::move(w));
   }
-}
-
-template <typename T>
-void RadialMLP<T>::grow_scratch(int64_t rows) {
-  int widest = 0;
-  for (int w : widths_) widest = std::max(widest, w);
-  const size_t need = size_t(rows) * widest;
-  if (scratch_a_.size() < need) scratch_a_.resize(need);
-  if (scratch_b_.size() < need) scratch_b_.resize(need);
+  int64_t off = 0;
+  for (size_t k = 1; k + 1 < widths_.size(); ++k) {
+    pre_offsets_.push_back(off);
+    off += widths_[k];
+  }
+  pre_offsets_.push_back(off);  // total
+  for (int w : widths_) widest_ = std::max(widest_, w);
 }
 
 template <typename T>
@@ -65,73 +60,49 @@ int64_t RadialMLP<T>::flops_per_row() const {
 }
 
 template <typename T>
-void RadialMLP<T>::forward(int64_t rows, const T* x, T* y, bool keep) {
+void RadialMLP<T>::forward(int64_t rows, const T* x, T* y, Workspace& ws) const {
   const size_t L = weights_.size();
-  if (keep) {
-    pre_.resize(L);
-    post_.resize(L);
-    for (size_t k = 0; k < L; ++k) {
-      if (post_[k].size() < size_t(rows) * widths_[k]) post_[k].resize(size_t(rows) * widths_[k]);
-      if (pre_[k].size() < size_t(rows) * widths_[k + 1])
-        pre_[k].resize(size_t(rows) * widths_[k + 1]);
+  detail::grow(ws.pre, size_t(rows * pre_offsets_.back()));
+  detail::grow(ws.a, size_t(rows) * widest_);
+  const T* in = x;
+  for (size_t k = 0; k < L; ++k) {
+    const int wi = widths_[k], wo = widths_[k + 1];
+    T* out = k + 1 == L ? y : ws.pre.data() + rows * pre_offsets_[k];
+    MapM<T>(out, rows, wo).noalias() =
+        CMapM<T>(in, rows, wi) * CMapM<T>(weights_[k].data(), wi, wo);
+    if (k + 1 < L) {
+      T* act = ws.a.data();  // the next product reads it before it is overwritten
+      if (k % 2) {
+        detail::grow(ws.b, size_t(rows) * widest_);
+        act = ws.b.data();
+      }
+      for (int64_t i = 0; i < rows * wo; ++i) act[i] = act_c_ * out[i] * sigmoid(out[i]);
+      in = act;
     }
-  } else {
-    grow_scratch(rows);
   }
-  const int64_t chunks = (rows + kChunk - 1) / kChunk;
-  Kokkos::parallel_for("eq.radi_forward",
-                       Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, chunks),
-                       [&](int64_t c) {
-                         const int64_t r0 = c * kChunk, nr = std::min(kChunk, rows - r0);
-                         const T* in = x + r0 * widths_[0];
-                         for (size_t k = 0; k < L; ++k) {
-                           const int wi = widths_[k], wo = widths_[k + 1];
-                           T* out;
-                           if (k + 1 == L)
-                             out = y + r0 * wo;
-                           else if (keep)
-                             out = pre_[k].data() + r0 * wo;
-                           else
-                             out = (k % 2 ? scratch_b_ : scratch_a_).data() + r0 * wo;
-                           if (keep) std::copy(in, in + nr * wi, post_[k].data() + r0 * wi);
-                           MapM<T>(out, nr, wo).noalias() =
-                               CMapM<T>(in, nr, wi) * CMapM<T>(weights_[k].data(), wi, wo);
-                           if (k + 1 < L) {
-                             T* act = keep ? post_[k + 1].data() + r0 * wo : out;
-                             for (int64_t i = 0; i < nr * wo; ++i)
-                               act[i] = act_c_ * out[i] * sigmoid(out[i]);
-                             in = act;
-                           }
-                         }
-                       });
 }
 
 template <typename T>
-void RadialMLP<T>::reverse(int64_t rows, const T* y_adj, T* x_adj) {
+void RadialMLP<T>::reverse(int64_t rows, const T* y_adj, T* x_adj, Workspace& ws) const {
   const size_t L = weights_.size();
-  grow_scratch(rows);
-  const int64_t chunks = (rows + kChunk - 1) / kChunk;
-  Kokkos::parallel_for(
-      "eq.radi_reverse", Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, chunks),
-      [&](int64_t c) {
-        const int64_t r0 = c * kChunk, nr = std::min(kChunk, rows - r0);
-        const T* g = y_adj + r0 * widths_[L];
-        for (size_t kk = L; kk-- > 0;) {
-          const int wi = widths_[kk], wo = widths_[kk + 1];
-          T* gin = kk == 0 ? x_adj + r0 * wi : (kk % 2 ? scratch_a_ : scratch_b_).data() + r0 * wi;
-          MapM<T>(gin, nr, wi).noalias() =
-              CMapM<T>(g, nr, wo) * CMapM<T>(weights_[kk].data(), wi, wo).transpose();
-          if (kk > 0) {
-            // through the activation of layer kk-1: d/dz c z σ(z) = c σ (1 + z (1-σ))
-            const T* z = pre_[kk - 1].data() + r0 * wi;
-            for (int64_t i = 0; i < nr * wi; ++i) {
-              const T s = sigmoid(z[i]);
-              gin[i] *= act_c_ * s * (T(1) + z[i] * (T(1) - s));
-            }
-          }
-          g = gin;
-        }
-      });
+  detail::grow(ws.a, size_t(rows) * widest_);
+  detail::grow(ws.b, size_t(rows) * widest_);
+  const T* g = y_adj;
+  for (size_t kk = L; kk-- > 0;) {
+    const int wi = widths_[kk], wo = widths_[kk + 1];
+    T* gin = kk == 0 ? x_adj : (kk % 2 ? ws.a : ws.b).data();
+    MapM<T>(gin, rows, wi).noalias() =
+        CMapM<T>(g, rows, wo) * CMapM<T>(weights_[kk].data(), wi, wo).transpose();
+    if (kk > 0) {
+      // through the activation of layer kk-1: d/dz c z σ(z) = c σ (1 + z (1-σ))
+      const T* z = ws.pre.data() + rows * pre_offsets_[kk - 1];
+      for (int64_t i = 0; i < rows * wi; ++i) {
+        const T s = sigmoid(z[i]);
+        gin[i] *= act_c_ * s * (T(1) + z[i] * (T(1) - s));
+      }
+    }
+    g = gin;
+  }
 }
 
 template <typename T>

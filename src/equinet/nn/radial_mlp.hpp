@@ -31,22 +31,25 @@ class RadialMLP {
   int out_dim() const { return widths_.back(); }
   int64_t flops_per_row() const;
 
-  // x: rows x in, y: rows x out. Keeps activations for reverse() when
-  // keep_activations (buffers grow to `rows` once).
-  void forward(int64_t rows, const T* x, T* y, bool keep_activations);
-  // x_adj = (dy/dx)ᵀ y_adj for the rows of the last forward().
-  void reverse(int64_t rows, const T* y_adj, T* x_adj);
+  // What forward() keeps of one batch of rows for reverse(): the hidden
+  // pre-activations, plus scratch. Grown to the largest batch, then reused.
+  struct Workspace {
+    std::vector<T> pre, a, b;
+  };
+  // x: rows x in, y: rows x out, one batch on the calling thread (callers
+  // run batches in parallel, one workspace per thread).
+  void forward(int64_t rows, const T* x, T* y, Workspace& ws) const;
+  // x_adj = (dy/dx)ᵀ y_adj for the rows of the last forward() with ws.
+  void reverse(int64_t rows, const T* y_adj, T* x_adj, Workspace& ws) const;
   // Forward mode: y and the directional derivative dy = (dy/dx) dx, row by
   // row (used to tabulate radial functions; not a hot path).
   void forward_tangent(int64_t rows, const T* x, const T* dx, T* y, T* dy) const;
 
  private:
-  void grow_scratch(int64_t rows);  // two ping-pong buffers of rows x widest layer
   std::vector<int> widths_;
   std::vector<std::vector<T>> weights_;  // scaled by 1/sqrt(fan_in)
-  std::vector<std::vector<T>> pre_;      // pre-activations of hidden layers
-  std::vector<std::vector<T>> post_;     // inputs to each layer
-  std::vector<T> scratch_a_, scratch_b_;
+  std::vector<int64_t> pre_offsets_;     // per hidden layer, in units of rows
+  int widest_ = 0;
   T act_c_ = 1;
 };
 

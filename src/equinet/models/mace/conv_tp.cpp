@@ -77,9 +77,6 @@ ConvTP<T>::ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target)
   }
   if (sh_dim() > kMaxSh) throw std::invalid_argument("ConvTP: l_max > 7 is not supported");
   weight_count_ = offset;
-  if (weight_count_ > kMaxFusedWeights)
-    throw std::invalid_argument("ConvTP: more than " + std::to_string(kMaxFusedWeights) +
-                                " radial weights per edge");
   // one block width for every instruction: the widest dividing all of them
   lanes_ = detail::kMaxLanes<T>;
   for (const auto& i : ins) lanes_ = std::min(lanes_, detail::lanes_dividing<T>(i.mul));
@@ -189,25 +186,111 @@ void ConvTP<T>::edge_reverse(const T* xj, const T* K, const T* we, const T* dwe,
   if (re_adj) *re_adj += L::sum(racc);
 }
 
+namespace {
+// Where one edge's radial weights come from and where their adjoint goes.
 template <typename T>
-template <typename EdgeWeights>
-void ConvTP<T>::forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, EdgeWeights weights,
-                             T* M) const {
+struct EdgeIO {
+  const T* w;   // radial weights
+  const T* dw;  // their r-derivatives (table) or null
+  T* w_adj;     // weight adjoint output (MLP) or null
+  T* r_adj;     // dE/dr accumulator (table) or null
+};
+
+// Batch interface of a weight source: begin() before a batch of n edges
+// (ids[j], or e0 + j when ids is null), edge() per edge, end() after a
+// reverse batch.
+template <typename T>
+struct MlpSource {
+  const nn::RadialMLP<T>* mlp;
+  const T *feats, *dfeats;
+  int nw;
+  void begin(int64_t n, const int64_t* ids, int64_t e0, bool reverse,
+             typename ConvTP<T>::Workspace& ws) const {
+    const int nb = mlp->in_dim();
+    detail::grow(ws.feats, size_t(n) * nb);
+    detail::grow(ws.w, size_t(n) * nw);
+    for (int64_t j = 0; j < n; ++j) {
+      const T* f = feats + (ids ? ids[j] : e0 + j) * nb;
+      std::copy(f, f + nb, ws.feats.data() + j * nb);
+    }
+    mlp->forward(n, ws.feats.data(), ws.w.data(), ws.mlp);
+    if (reverse) {
+      detail::grow(ws.w_adj, size_t(n) * nw);
+      detail::grow(ws.feats_adj, size_t(n) * nb);
+    }
+  }
+  EdgeIO<T> edge(int64_t, int64_t j, bool reverse, typename ConvTP<T>::Workspace& ws, T*) const {
+    return {ws.w.data() + j * nw, nullptr, reverse ? ws.w_adj.data() + j * nw : nullptr, nullptr};
+  }
+  void end(int64_t n, const int64_t* ids, typename ConvTP<T>::Workspace& ws, T* r_adj) const {
+    const int nb = mlp->in_dim();
+    mlp->reverse(n, ws.w_adj.data(), ws.feats_adj.data(), ws.mlp);
+    for (int64_t j = 0; j < n; ++j) {
+      const T* fa = ws.feats_adj.data() + j * nb;
+      const T* df = dfeats + ids[j] * nb;
+      T s = 0;
+      for (int k = 0; k < nb; ++k) s += fa[k] * df[k];
+      r_adj[ids[j]] += s;
+    }
+  }
+};
+
+// Weights from a radial table, evaluated edge by edge.
+template <typename T>
+struct TableSource {
+  const nn::RadialTable<T>* table;
+  const T* r;
+  int nw;
+  void begin(int64_t, const int64_t*, int64_t, bool reverse,
+             typename ConvTP<T>::Workspace& ws) const {
+    detail::grow(ws.w, size_t(nw));
+    if (reverse) detail::grow(ws.dw, size_t(nw));
+  }
+  EdgeIO<T> edge(int64_t e, int64_t, bool reverse, typename ConvTP<T>::Workspace& ws,
+                 T* r_adj) const {
+    table->evaluate(r[e], ws.w.data(), reverse ? ws.dw.data() : nullptr);
+    if (!reverse) return {ws.w.data(), nullptr, nullptr, nullptr};
+    return {ws.w.data(), ws.dw.data(), nullptr, r_adj + e};
+  }
+  void end(int64_t, const int64_t*, typename ConvTP<T>::Workspace&, T*) const {}
+};
+
+// Runs f(c, workspace) for c in [0, n) in parallel, one workspace per thread.
+template <typename W, typename F>
+void parallel_batches(const char* label, int64_t n, std::vector<W>& ws, F&& f) {
+  using Space = Kokkos::DefaultHostExecutionSpace;
+  Kokkos::Experimental::UniqueToken<Space> token;
+  if (ws.size() < size_t(token.size())) ws.resize(size_t(token.size()));
+  detail::parallel_for(label, n, [&](int64_t c) {
+    const int id = token.acquire();
+    f(c, ws[size_t(id)]);
+    token.release(id);
+  });
+}
+}  // namespace
+
+template <typename T>
+template <typename Source>
+void ConvTP<T>::forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, const Source& src,
+                             Workspaces& ws, T* M) const {
   const int np = pair_count(), dx = in_.dim, dm = mid_.dim;
+  const int64_t batches = (g.n_centers + kBatchNodes - 1) / kBatchNodes;
   detail::with_lanes<T>(lanes_, [&](auto lanes) {
     detail::with_blocks(blocks_, [&](auto blocks) {
       constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
-      Kokkos::parallel_for("eq.conv_forward",
-                           Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, g.n_centers),
-                           [&](int64_t i) {
-                             T buf[kMaxFusedWeights];
-                             T* Mi = M + i * dm;
-                             std::fill(Mi, Mi + dm, T(0));
-                             for (int64_t e = g.recv_offsets[i]; e < g.recv_offsets[i + 1]; ++e) {
-                               const T* xj = x + int64_t(g.senders[e]) * dx;
-                               edge_forward<W, NB>(xj, K + e * np, weights(e, buf, nullptr), Mi);
-                             }
-                           });
+      parallel_batches("eq.conv_forward", batches, ws, [&](int64_t c, Workspace& w) {
+        const int64_t i0 = c * kBatchNodes, i1 = std::min(g.n_centers, i0 + kBatchNodes);
+        const int64_t e0 = g.recv_offsets[i0];
+        src.begin(g.recv_offsets[i1] - e0, nullptr, e0, false, w);
+        for (int64_t i = i0; i < i1; ++i) {
+          T* Mi = M + i * dm;
+          std::fill(Mi, Mi + dm, T(0));
+          for (int64_t e = g.recv_offsets[i]; e < g.recv_offsets[i + 1]; ++e) {
+            const T* xj = x + int64_t(g.senders[e]) * dx;
+            edge_forward<W, NB>(xj, K + e * np, src.edge(e, e - e0, false, w, nullptr).w, Mi);
+          }
+        }
+      });
     });
   });
 }
@@ -215,81 +298,66 @@ void ConvTP<T>::forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, Edge
 // Reverse grouped by sender: each node's x_adj and each edge's outputs are
 // written by one thread only (no atomics).
 template <typename T>
-template <typename EdgeWeights>
-void ConvTP<T>::reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, EdgeWeights weights,
-                             const T* M_adj, T* x_adj, T* w_adj, T* Y_adj, T* r_adj) const {
-  const int np = pair_count(), sh = sh_dim(), nw = weight_count_, dx = in_.dim, dm = mid_.dim;
+template <typename Source>
+void ConvTP<T>::reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, const Source& src,
+                             Workspaces& ws, const T* M_adj, T* x_adj, T* Y_adj, T* r_adj) const {
+  const int np = pair_count(), sh = sh_dim(), dx = in_.dim, dm = mid_.dim;
+  const int64_t batches = (g.n_nodes + kBatchNodes - 1) / kBatchNodes;
   detail::with_lanes<T>(lanes_, [&](auto lanes) {
     detail::with_blocks(blocks_, [&](auto blocks) {
       constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
-      Kokkos::parallel_for(
-          "eq.conv_reverse", Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace>(0, g.n_nodes),
-          [&](int64_t j) {
-            T wbuf[kMaxFusedWeights], dwbuf[kMaxFusedWeights];
-            const T* xj = x + j * dx;
-            T* xj_adj = x_adj + j * dx;
-            for (int64_t k = g.send_offsets[j]; k < g.send_offsets[j + 1]; ++k) {
-              const int64_t e = g.by_sender[k];
-              const T* dwe = r_adj ? dwbuf : nullptr;
-              const T* we = weights(e, wbuf, r_adj ? dwbuf : nullptr);
-              const T* Gr = M_adj + int64_t(g.receivers[e]) * dm;
-              if (k + 1 < g.send_offsets[j + 1]) {
-                // the next edge's receiver row is a random access: start loading it now
-                const T* next = M_adj + int64_t(g.receivers[g.by_sender[k + 1]]) * dm;
-                for (int c = 0; c < dm; c += int(64 / sizeof(T))) __builtin_prefetch(next + c);
-              }
-              edge_reverse<W, NB>(xj, K + e * np, we, dwe, Gr, xj_adj,
-                                  w_adj ? w_adj + e * nw : nullptr, Y_adj + e * sh,
-                                  r_adj ? r_adj + e : nullptr);
+      parallel_batches("eq.conv_reverse", batches, ws, [&](int64_t c, Workspace& w) {
+        const int64_t j0 = c * kBatchNodes, j1 = std::min(g.n_nodes, j0 + kBatchNodes);
+        const int64_t k0 = g.send_offsets[j0], k1 = g.send_offsets[j1];
+        const int64_t* ids = g.by_sender.data() + k0;
+        src.begin(k1 - k0, ids, 0, true, w);
+        for (int64_t j = j0; j < j1; ++j) {
+          const T* xj = x + j * dx;
+          T* xj_adj = x_adj + j * dx;
+          for (int64_t k = g.send_offsets[j]; k < g.send_offsets[j + 1]; ++k) {
+            const int64_t e = g.by_sender[k];
+            const EdgeIO<T> io = src.edge(e, k - k0, true, w, r_adj);
+            const T* Gr = M_adj + int64_t(g.receivers[e]) * dm;
+            if (k + 1 < k1) {
+              // the next edge's receiver row is a random access: start loading it now
+              const T* next = M_adj + int64_t(g.receivers[g.by_sender[k + 1]]) * dm;
+              for (int c2 = 0; c2 < dm; c2 += int(64 / sizeof(T))) __builtin_prefetch(next + c2);
             }
-          });
+            edge_reverse<W, NB>(xj, K + e * np, io.w, io.dw, Gr, xj_adj, io.w_adj, Y_adj + e * sh,
+                                io.r_adj);
+          }
+        }
+        src.end(k1 - k0, ids, w, r_adj);
+      });
     });
   });
 }
 
-namespace {
-// Weights stored per edge (radial MLP mode).
 template <typename T>
-struct StoredWeights {
-  const T* w;
-  int nw;
-  const T* operator()(int64_t e, T*, T*) const { return w + e * nw; }
-};
-// Weights (and their radial derivatives) from a radial table, evaluated on
-// the fly (no per-edge storage).
-template <typename T>
-struct TableWeights {
-  const nn::RadialTable<T>* table;
-  const T* r;
-  const T* operator()(int64_t e, T* w, T* dw) const {
-    table->evaluate(r[e], w, dw);
-    return w;
-  }
-};
-}  // namespace
-
-template <typename T>
-void ConvTP<T>::forward(const EdgeGraph<T>& g, const T* x, const T* K, const T* w, T* M) const {
-  forward_impl(g, x, K, StoredWeights<T>{w, weight_count_}, M);
+void ConvTP<T>::forward(const EdgeGraph<T>& g, const T* x, const T* K, const T* feats,
+                        const nn::RadialMLP<T>& mlp, Workspaces& ws, T* M) const {
+  forward_impl(g, x, K, MlpSource<T>{&mlp, feats, nullptr, weight_count_}, ws, M);
 }
 
 template <typename T>
-void ConvTP<T>::reverse(const EdgeGraph<T>& g, const T* x, const T* K, const T* w, const T* M_adj,
-                        T* x_adj, T* w_adj, T* Y_adj) const {
-  reverse_impl(g, x, K, StoredWeights<T>{w, weight_count_}, M_adj, x_adj, w_adj, Y_adj, nullptr);
+void ConvTP<T>::reverse(const EdgeGraph<T>& g, const T* x, const T* K, const T* feats,
+                        const T* dfeats, const nn::RadialMLP<T>& mlp, Workspaces& ws,
+                        const T* M_adj, T* x_adj, T* Y_adj, T* r_adj) const {
+  reverse_impl(g, x, K, MlpSource<T>{&mlp, feats, dfeats, weight_count_}, ws, M_adj, x_adj, Y_adj,
+               r_adj);
 }
 
 template <typename T>
 void ConvTP<T>::forward(const EdgeGraph<T>& g, const T* x, const T* K, const T* r,
-                        const nn::RadialTable<T>& table, T* M) const {
-  forward_impl(g, x, K, TableWeights<T>{&table, r}, M);
+                        const nn::RadialTable<T>& table, Workspaces& ws, T* M) const {
+  forward_impl(g, x, K, TableSource<T>{&table, r, weight_count_}, ws, M);
 }
 
 template <typename T>
 void ConvTP<T>::reverse(const EdgeGraph<T>& g, const T* x, const T* K, const T* r,
-                        const nn::RadialTable<T>& table, const T* M_adj, T* x_adj, T* Y_adj,
-                        T* r_adj) const {
-  reverse_impl(g, x, K, TableWeights<T>{&table, r}, M_adj, x_adj, nullptr, Y_adj, r_adj);
+                        const nn::RadialTable<T>& table, Workspaces& ws, const T* M_adj, T* x_adj,
+                        T* Y_adj, T* r_adj) const {
+  reverse_impl(g, x, K, TableSource<T>{&table, r, weight_count_}, ws, M_adj, x_adj, Y_adj, r_adj);
 }
 
 template class ConvTP<float>;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "equinet/nn/feature_layout.hpp"
+#include "equinet/nn/radial_mlp.hpp"
 
 namespace equinet::nn {
 template <typename T>
@@ -39,17 +40,30 @@ class ConvTP {
   int pair_count() const { return int(pairs_.size()); }
   void couplings(int64_t n_edges, const T* Y, T* K) const;
 
-  // M (n_centers x mid.dim) = Σ over each receiver's edges.
-  void forward(const EdgeGraph<T>& g, const T* x, const T* K, const T* w, T* M) const;
-  // From M_adj: x_adj (+=, every node), w_adj (=, per edge), Y_adj (+=, per edge).
-  void reverse(const EdgeGraph<T>& g, const T* x, const T* K, const T* w, const T* M_adj, T* x_adj,
-               T* w_adj, T* Y_adj) const;
-  // The same with the radial weights of edge e read from `table` at r[e] on
-  // the fly (no per-edge weight storage); the reverse adds dE/dr to r_adj.
+  // Per-thread scratch for one batch of edges; grown once, then reused.
+  struct Workspace {
+    std::vector<T> feats, w, dw, w_adj, feats_adj;
+    typename nn::RadialMLP<T>::Workspace mlp;
+  };
+  using Workspaces = std::vector<Workspace>;
+
+  // M (n_centers x mid.dim) = Σ over each receiver's edges, with the radial
+  // weights of each batch of edges from the MLP applied to their radial
+  // features (feats: n_edges x mlp.in_dim()). Nothing is stored per edge.
+  void forward(const EdgeGraph<T>& g, const T* x, const T* K, const T* feats,
+               const nn::RadialMLP<T>& mlp, Workspaces& ws, T* M) const;
+  // From M_adj: x_adj (+=, every node), Y_adj (+=) and r_adj (+=, dE/dr via
+  // the MLP and the radial features' derivatives dfeats) per edge. The MLP
+  // is evaluated again batch by batch instead of keeping its activations.
+  void reverse(const EdgeGraph<T>& g, const T* x, const T* K, const T* feats, const T* dfeats,
+               const nn::RadialMLP<T>& mlp, Workspaces& ws, const T* M_adj, T* x_adj, T* Y_adj,
+               T* r_adj) const;
+  // The same with the radial weights of edge e read from `table` at r[e].
   void forward(const EdgeGraph<T>& g, const T* x, const T* K, const T* r,
-               const nn::RadialTable<T>& table, T* M) const;
+               const nn::RadialTable<T>& table, Workspaces& ws, T* M) const;
   void reverse(const EdgeGraph<T>& g, const T* x, const T* K, const T* r,
-               const nn::RadialTable<T>& table, const T* M_adj, T* x_adj, T* Y_adj, T* r_adj) const;
+               const nn::RadialTable<T>& table, Workspaces& ws, const T* M_adj, T* x_adj, T* Y_adj,
+               T* r_adj) const;
 
  private:
   // The channel loops run over the pairs in blocks of `lanes_` channels
@@ -70,17 +84,18 @@ class ConvTP {
     int pair_begin = 0, pair_end = 0;    // pairs grouped by m1
     int group_begin = 0, group_end = 0;  // the groups of those pairs
   };
-  static constexpr int kMaxSh = 64, kMaxMul = 1024, kMaxFusedWeights = 2048;
+  static constexpr int kMaxSh = 64, kMaxMul = 1024, kBatchNodes = 16;
   template <int W, int NB>
   void edge_forward(const T* x, const T* K, const T* w, T* M) const;
   template <int W, int NB>
   void edge_reverse(const T* xj, const T* Ke, const T* we, const T* dwe, const T* Gr, T* xj_adj,
                     T* we_adj, T* Ye_adj, T* re_adj) const;
-  template <typename EdgeWeights>
-  void forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, EdgeWeights weights, T* M) const;
-  template <typename EdgeWeights>
-  void reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, EdgeWeights weights,
-                    const T* M_adj, T* x_adj, T* w_adj, T* Y_adj, T* r_adj) const;
+  template <typename Source>
+  void forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, const Source& src,
+                    Workspaces& ws, T* M) const;
+  template <typename Source>
+  void reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, const Source& src,
+                    Workspaces& ws, const T* M_adj, T* x_adj, T* Y_adj, T* r_adj) const;
   nn::FeatureLayout in_, mid_;
   int lmax_ = 0, weight_count_ = 0, lanes_ = 1, blocks_ = 0;
   std::vector<Instruction> instructions_;

@@ -181,10 +181,9 @@ void MaceModel<T>::forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in)
   Layer& Ly = layers_[l];
   const int64_t nn_ = g.n_nodes, nc = g.n_centers, E = g.n_edges();
   const int din = Ly.in_irreps.dim(), dmid = Ly.conv.mid().dim, dt = Ly.target_irreps.dim(),
-            dout = Ly.out_irreps.dim(), nw = Ly.conv.weight_count();
+            dout = Ly.out_irreps.dim();
   const int* species = g.species.data();
   grow(Ly.h_up, size_t(nn_) * din);
-  if (Ly.table.empty()) grow(Ly.w, size_t(E) * nw);
   grow(Ly.M, size_t(nc) * dmid);
   grow(Ly.K, size_t(E) * Ly.conv.pair_count());
   grow(Ly.A0, size_t(nc) * dt);
@@ -201,12 +200,14 @@ void MaceModel<T>::forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in)
   });
   phase("forward: couplings", [&] { Ly.conv.couplings(E, Y_.data(), Ly.K.data()); });
   if (Ly.table.empty()) {
-    phase("forward: radial MLP", [&] { Ly.radial.forward(E, feats_.data(), Ly.w.data(), true); });
-    phase("forward: convolution",
-          [&] { Ly.conv.forward(g, Ly.h_up.data(), Ly.K.data(), Ly.w.data(), Ly.M.data()); });
+    phase("forward: convolution (radial MLP)", [&] {
+      Ly.conv.forward(g, Ly.h_up.data(), Ly.K.data(), feats_.data(), Ly.radial, Ly.conv_ws,
+                      Ly.M.data());
+    });
   } else {
     phase("forward: convolution (tabulated radial)", [&] {
-      Ly.conv.forward(g, Ly.h_up.data(), Ly.K.data(), lengths_.data(), Ly.table, Ly.M.data());
+      Ly.conv.forward(g, Ly.h_up.data(), Ly.K.data(), lengths_.data(), Ly.table, Ly.conv_ws,
+                      Ly.M.data());
     });
   }
   phase("forward: linear + skip", [&] {
@@ -291,9 +292,9 @@ void MaceModel<T>::readout_reverse(Layer& Ly, int64_t n, T* h_out_adj) {
 template <typename T>
 void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
   Layer& Ly = layers_[l];
-  const int64_t nn_ = g.n_nodes, nc = g.n_centers, E = g.n_edges();
+  const int64_t nn_ = g.n_nodes, nc = g.n_centers;
   const int din = Ly.in_irreps.dim(), dmid = Ly.conv.mid().dim, dt = Ly.target_irreps.dim(),
-            dout = Ly.out_irreps.dim(), nw = Ly.conv.weight_count(), nb = config_.num_bessel;
+            dout = Ly.out_irreps.dim();
   const int* species = g.species.data();
   grow(Ly.B_adj, size_t(nc) * dout);
   grow(Ly.A_adj, size_t(nc) * dt);
@@ -325,26 +326,15 @@ void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
   });
   std::fill(Ly.h_up_adj.begin(), Ly.h_up_adj.begin() + nn_ * din, T(0));
   if (Ly.table.empty()) {
-    grow(Ly.w_adj, size_t(E) * nw);
-    grow(Ly.feats_adj, size_t(E) * nb);
-    detail::phase("reverse: convolution", [&] {
-      Ly.conv.reverse(g, Ly.h_up.data(), Ly.K.data(), Ly.w.data(), Ly.M_adj.data(),
-                      Ly.h_up_adj.data(), Ly.w_adj.data(), Y_adj_.data());
-    });
-    detail::phase("reverse: radial MLP", [&] {
-      Ly.radial.reverse(E, Ly.w_adj.data(), Ly.feats_adj.data());
-      parallel_for("eq.radial_basis", E, [&](int64_t e) {
-        const T* fa = Ly.feats_adj.data() + e * nb;
-        const T* df = dfeats_.data() + e * nb;
-        T s = 0;
-        for (int n = 0; n < nb; ++n) s += fa[n] * df[n];
-        r_adj_[e] += s;
-      });
+    detail::phase("reverse: convolution (radial MLP)", [&] {
+      Ly.conv.reverse(g, Ly.h_up.data(), Ly.K.data(), feats_.data(), dfeats_.data(), Ly.radial,
+                      Ly.conv_ws, Ly.M_adj.data(), Ly.h_up_adj.data(), Y_adj_.data(),
+                      r_adj_.data());
     });
   } else {
     detail::phase("reverse: convolution (tabulated radial)", [&] {
-      Ly.conv.reverse(g, Ly.h_up.data(), Ly.K.data(), lengths_.data(), Ly.table, Ly.M_adj.data(),
-                      Ly.h_up_adj.data(), Y_adj_.data(), r_adj_.data());
+      Ly.conv.reverse(g, Ly.h_up.data(), Ly.K.data(), lengths_.data(), Ly.table, Ly.conv_ws,
+                      Ly.M_adj.data(), Ly.h_up_adj.data(), Y_adj_.data(), r_adj_.data());
     });
   }
   if (h_in_adj) {
@@ -369,8 +359,8 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
 
   // edge blocks: lengths, Y, radial features (and their derivatives)
   // tabulated layers need no radial basis (the table replaces basis and MLP)
-  const bool basis = std::any_of(layers_.begin(), layers_.end(),
-                                 [](const Layer& Ly) { return Ly.table.empty(); });
+  const bool basis =
+      std::any_of(layers_.begin(), layers_.end(), [](const Layer& Ly) { return Ly.table.empty(); });
   grow(lengths_, size_t(E));
   grow(Y_, size_t(E) * nsh);
   if (basis) grow(feats_, size_t(E) * nb);

@@ -77,8 +77,9 @@ class MaceModel {
     nn::IrrepsLinear<T> readout_1, readout_2;
     bool nonlinear_readout = false;
     // buffers
-    std::vector<T> h_up, w, K, M, A0, A, B, sc, h_out, r_hidden, r_pre;
-    std::vector<T> h_up_adj, w_adj, M_adj, A0_adj, A_adj, B_adj, h_out_adj, feats_adj;
+    std::vector<T> h_up, K, M, A0, A, B, sc, h_out, r_hidden, r_pre;
+    std::vector<T> h_up_adj, M_adj, A0_adj, A_adj, B_adj, h_out_adj;
+    typename ConvTP<T>::Workspaces conv_ws;
   };
   void forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in);
   void reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj);
