@@ -20,10 +20,13 @@ struct Lanes {
   }
   static void store(T* p, vec v) { std::memcpy(p, &v, sizeof v); }
   static vec splat(T s) { return vec{} + s; }
+  // across lanes by halving: log2(W) vector additions
   static T sum(vec v) {
-    T s = 0;
-    for (int i = 0; i < W; ++i) s += v[i];
-    return s;
+    using Half = Lanes<T, W / 2>;
+    typename Half::vec lo, hi;
+    std::memcpy(&lo, &v, sizeof lo);
+    std::memcpy(&hi, reinterpret_cast<const char*>(&v) + sizeof lo, sizeof hi);
+    return Half::sum(lo + hi);
   }
 };
 

@@ -75,7 +75,17 @@ ConvTP<T>::ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target)
     if (i.mul > kMaxMul)
       throw std::invalid_argument("ConvTP: more than " + std::to_string(kMaxMul) + " channels");
   }
-  if (sh_dim() > kMaxSh) throw std::invalid_argument("ConvTP: l_max > 7 is not supported");
+  if (pair_count() > kMaxPairs)
+    throw std::invalid_argument("ConvTP: more than " + std::to_string(kMaxPairs) +
+                                " non-zero coupling pairs");
+  // the terms again, grouped by spherical-harmonic component (reverse pass)
+  by_m2_offsets_.assign(size_t(sh_dim()) + 1, 0);
+  for (int m2 = 0; m2 < sh_dim(); ++m2) {
+    for (int p = 0; p < pair_count(); ++p)
+      for (int t = pairs_[p].term_begin; t < pairs_[p].term_end; ++t)
+        if (terms_[t].m2 == m2) by_m2_.push_back({p, terms_[t].c});
+    by_m2_offsets_[m2 + 1] = int(by_m2_.size());
+  }
   weight_count_ = offset;
   // one block width for every instruction: the widest dividing all of them
   lanes_ = detail::kMaxLanes<T>;
@@ -104,86 +114,106 @@ void ConvTP<T>::couplings(int64_t n_edges, const T* Y, T* K) const {
   });
 }
 
-// M (one receiver's row) += messages of one edge. Pairs are decoded once
-// and applied to every block of channels.
+// M (one receiver's row) += messages of NE edges into that receiver, from
+// their senders' rows x[n], couplings K[n] and weights w[n]. Pairs are
+// decoded once and applied to every edge and block of channels; the edges
+// share each load and store of M.
 template <typename T>
-template <int W, int NB>
-void ConvTP<T>::edge_forward(const T* x, const T* K, const T* w, T* M) const {
+template <int W, int NB, int NE>
+void ConvTP<T>::edge_forward(const T* const* x, const T* const* K, const T* const* w, T* M) const {
   using L = detail::Lanes<T, W>;
   using V = typename L::vec;
-  V wx[NB ? NB : kMaxMul / W];
+  V wx[NE][NB ? NB : kMaxMul / W];
   for (const auto& ins : instructions_) {
     const int mul = ins.mul, nb = NB ? NB : mul / W;
-    const T* wi = w + ins.weight_offset;
-    const T* xb = x + in_.offsets[ins.block_in];
     T* Mb = M + mid_.offsets[ins.slot];
     for (int gi = ins.group_begin; gi < ins.group_end; ++gi) {
       const Group& grp = groups_[gi];
-      const T* xm = xb + grp.m1 * mul;
-      for (int b = 0; b < nb; ++b) wx[b] = L::load(wi + b * W) * L::load(xm + b * W);
+      const int xoff = in_.offsets[ins.block_in] + grp.m1 * mul;
+      for (int n = 0; n < NE; ++n)
+        for (int b = 0; b < nb; ++b)
+          wx[n][b] = L::load(w[n] + ins.weight_offset + b * W) * L::load(x[n] + xoff + b * W);
       for (int p = grp.pair_begin; p < grp.pair_end; ++p) {
-        const T k = K[p];
+        T k[NE];
+        for (int n = 0; n < NE; ++n) k[n] = K[n][p];
         T* dst = Mb + pairs_[p].m3 * mul;
-        for (int b = 0; b < nb; ++b) L::store(dst + b * W, L::load(dst + b * W) + k * wx[b]);
+        for (int b = 0; b < nb; ++b) {
+          V acc = L::load(dst + b * W);
+          for (int n = 0; n < NE; ++n) acc += k[n] * wx[n][b];
+          L::store(dst + b * W, acc);
+        }
       }
     }
   }
 }
 
-// One edge's adjoints from its receiver's message adjoint Gr: x_adj (+=),
-// w_adj (=, if non-null), Y_adj (+=) and, with the weights' radial
-// derivatives dwe, dE/dr (+=) without storing w_adj.
+// Adjoints of NE edges from one sender (row xj, adjoint row xj_adj, +=),
+// given their receivers' message adjoints Gr[n]: w_adj[n] (=, if non-null),
+// Y_adj[n] (+=) and, with the weights' radial derivatives dw[n], dE/dr
+// (r_adj[n], +=) without storing w_adj. The edges share the loads of xj and
+// the read-modify-writes of xj_adj.
 template <typename T>
-template <int W, int NB>
-void ConvTP<T>::edge_reverse(const T* xj, const T* K, const T* we, const T* dwe, const T* Gr,
-                             T* xj_adj, T* we_adj, T* Ye_adj, T* re_adj) const {
+template <int W, int NB, int NE>
+void ConvTP<T>::edge_reverse(const T* xj, T* xj_adj, const EdgeArgs<NE>& a) const {
   using L = detail::Lanes<T, W>;
   using V = typename L::vec;
-  const int nsh = sh_dim();
-  // Y_adj is accumulated per lane and summed across lanes once per edge
   constexpr int kBlocks = NB ? NB : kMaxMul / W;
-  V yacc[kMaxSh], wx[kBlocks], G[kBlocks], wadj[kBlocks];
-  for (int k = 0; k < nsh; ++k) yacc[k] = V{};
-  V racc{};
+  // dots[n][p]: per-lane Σ_u w x[m1] G[m3] of pair p; Y_adj is formed from
+  // them once per edge (plain stores here, no read-modify-write chains)
+  V dots[NE][kMaxPairs], wx[NE][kBlocks], G[NE][kBlocks], wadj[NE][kBlocks], xm[kBlocks];
+  V racc[NE] = {};
   for (const auto& ins : instructions_) {
     const int mul = ins.mul, nb = NB ? NB : mul / W;
-    const T* wi = we + ins.weight_offset;
-    const T* xb = xj + in_.offsets[ins.block_in];
-    T* xb_adj = xj_adj + in_.offsets[ins.block_in];
-    const T* gb = Gr + mid_.offsets[ins.slot];
-    for (int b = 0; b < nb; ++b) wadj[b] = V{};
+    const int wo = ins.weight_offset;
+    for (int n = 0; n < NE; ++n)
+      for (int b = 0; b < nb; ++b) wadj[n][b] = V{};
     for (int gi = ins.group_begin; gi < ins.group_end; ++gi) {
       const Group& grp = groups_[gi];
-      const T* xm = xb + grp.m1 * mul;
-      for (int b = 0; b < nb; ++b) {
-        wx[b] = L::load(wi + b * W) * L::load(xm + b * W);
-        G[b] = V{};
-      }
-      for (int p = grp.pair_begin; p < grp.pair_end; ++p) {
-        const T k = K[p];
-        const T* gm = gb + pairs_[p].m3 * mul;
-        V dot{};
+      const int xoff = in_.offsets[ins.block_in] + grp.m1 * mul;
+      for (int b = 0; b < nb; ++b) xm[b] = L::load(xj + xoff + b * W);
+      for (int n = 0; n < NE; ++n)
         for (int b = 0; b < nb; ++b) {
-          const V g = L::load(gm + b * W);
-          G[b] += k * g;
-          dot += wx[b] * g;
+          wx[n][b] = L::load(a.w[n] + wo + b * W) * xm[b];
+          G[n][b] = V{};
         }
-        for (int t = pairs_[p].term_begin; t < pairs_[p].term_end; ++t)
-          yacc[terms_[t].m2] += terms_[t].c * dot;
+      for (int p = grp.pair_begin; p < grp.pair_end; ++p) {
+        const int goff = mid_.offsets[ins.slot] + pairs_[p].m3 * mul;
+        for (int n = 0; n < NE; ++n) {
+          const T k = a.K[n][p];
+          V dot{};
+          for (int b = 0; b < nb; ++b) {
+            const V g = L::load(a.Gr[n] + goff + b * W);
+            G[n][b] += k * g;
+            dot += wx[n][b] * g;
+          }
+          dots[n][p] = dot;
+        }
       }
-      T* xa = xb_adj + grp.m1 * mul;
+      T* xa = xj_adj + xoff;
       for (int b = 0; b < nb; ++b) {
-        L::store(xa + b * W, L::load(xa + b * W) + L::load(wi + b * W) * G[b]);
-        wadj[b] += L::load(xm + b * W) * G[b];
+        V acc = L::load(xa + b * W);
+        for (int n = 0; n < NE; ++n) {
+          acc += L::load(a.w[n] + wo + b * W) * G[n][b];
+          wadj[n][b] += xm[b] * G[n][b];
+        }
+        L::store(xa + b * W, acc);
       }
     }
-    for (int b = 0; b < nb; ++b) {
-      if (we_adj) L::store(we_adj + ins.weight_offset + b * W, wadj[b]);
-      if (dwe) racc += wadj[b] * L::load(dwe + ins.weight_offset + b * W);
-    }
+    for (int n = 0; n < NE; ++n)
+      for (int b = 0; b < nb; ++b) {
+        if (a.w_adj[n]) L::store(a.w_adj[n] + wo + b * W, wadj[n][b]);
+        if (a.dw[n]) racc[n] += wadj[n][b] * L::load(a.dw[n] + wo + b * W);
+      }
   }
-  for (int k = 0; k < nsh; ++k) Ye_adj[k] += L::sum(yacc[k]);
-  if (re_adj) *re_adj += L::sum(racc);
+  for (int n = 0; n < NE; ++n) {
+    for (int m2 = 0; m2 < sh_dim(); ++m2) {
+      V y{};
+      for (int t = by_m2_offsets_[m2]; t < by_m2_offsets_[m2 + 1]; ++t)
+        y += by_m2_[t].c * dots[n][by_m2_[t].pair];
+      a.Y_adj[n][m2] += L::sum(y);
+    }
+    if (a.r_adj[n]) *a.r_adj[n] += L::sum(racc[n]);
+  }
 }
 
 namespace {
@@ -219,7 +249,8 @@ struct MlpSource {
       detail::grow(ws.feats_adj, size_t(n) * nb);
     }
   }
-  EdgeIO<T> edge(int64_t, int64_t j, bool reverse, typename ConvTP<T>::Workspace& ws, T*) const {
+  EdgeIO<T> edge(int64_t, int64_t j, bool reverse, typename ConvTP<T>::Workspace& ws, T*,
+                 int) const {
     return {ws.w.data() + j * nw, nullptr, reverse ? ws.w_adj.data() + j * nw : nullptr, nullptr};
   }
   void end(int64_t n, const int64_t* ids, typename ConvTP<T>::Workspace& ws, T* r_adj) const {
@@ -243,14 +274,15 @@ struct TableSource {
   int nw;
   void begin(int64_t, const int64_t*, int64_t, bool reverse,
              typename ConvTP<T>::Workspace& ws) const {
-    detail::grow(ws.w, size_t(nw));
-    if (reverse) detail::grow(ws.dw, size_t(nw));
+    detail::grow(ws.w, size_t(2 * nw));  // one row per edge slot of a kernel call
+    if (reverse) detail::grow(ws.dw, size_t(2 * nw));
   }
-  EdgeIO<T> edge(int64_t e, int64_t, bool reverse, typename ConvTP<T>::Workspace& ws,
-                 T* r_adj) const {
-    table->evaluate(r[e], ws.w.data(), reverse ? ws.dw.data() : nullptr);
-    if (!reverse) return {ws.w.data(), nullptr, nullptr, nullptr};
-    return {ws.w.data(), ws.dw.data(), nullptr, r_adj + e};
+  EdgeIO<T> edge(int64_t e, int64_t, bool reverse, typename ConvTP<T>::Workspace& ws, T* r_adj,
+                 int slot) const {
+    T* wv = ws.w.data() + slot * nw;
+    T* dw = reverse ? ws.dw.data() + slot * nw : nullptr;
+    table->evaluate(r[e], wv, dw);
+    return {wv, dw, nullptr, reverse ? r_adj + e : nullptr};
   }
   void end(int64_t, const int64_t*, typename ConvTP<T>::Workspace&, T*) const {}
 };
@@ -285,9 +317,22 @@ void ConvTP<T>::forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, cons
         for (int64_t i = i0; i < i1; ++i) {
           T* Mi = M + i * dm;
           std::fill(Mi, Mi + dm, T(0));
-          for (int64_t e = g.recv_offsets[i]; e < g.recv_offsets[i + 1]; ++e) {
-            const T* xj = x + int64_t(g.senders[e]) * dx;
-            edge_forward<W, NB>(xj, K + e * np, src.edge(e, e - e0, false, w, nullptr).w, Mi);
+          // edges in pairs (sharing the loads and stores of Mi), then the odd one
+          auto args = [&](int64_t e, int slot, const T** xs, const T** Ks, const T** ws) {
+            xs[slot] = x + int64_t(g.senders[e]) * dx;
+            Ks[slot] = K + e * np;
+            ws[slot] = src.edge(e, e - e0, false, w, nullptr, slot).w;
+          };
+          const T *xs[2], *Ks[2], *wts[2];
+          int64_t e = g.recv_offsets[i];
+          for (; e + 1 < g.recv_offsets[i + 1]; e += 2) {
+            args(e, 0, xs, Ks, wts);
+            args(e + 1, 1, xs, Ks, wts);
+            edge_forward<W, NB, 2>(xs, Ks, wts, Mi);
+          }
+          if (e < g.recv_offsets[i + 1]) {
+            args(e, 0, xs, Ks, wts);
+            edge_forward<W, NB, 1>(xs, Ks, wts, Mi);
           }
         }
       });
@@ -314,17 +359,38 @@ void ConvTP<T>::reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, cons
         for (int64_t j = j0; j < j1; ++j) {
           const T* xj = x + j * dx;
           T* xj_adj = x_adj + j * dx;
-          for (int64_t k = g.send_offsets[j]; k < g.send_offsets[j + 1]; ++k) {
+          auto fill = [&](int64_t k, int slot, auto& args) {
             const int64_t e = g.by_sender[k];
-            const EdgeIO<T> io = src.edge(e, k - k0, true, w, r_adj);
-            const T* Gr = M_adj + int64_t(g.receivers[e]) * dm;
-            if (k + 1 < k1) {
-              // the next edge's receiver row is a random access: start loading it now
-              const T* next = M_adj + int64_t(g.receivers[g.by_sender[k + 1]]) * dm;
-              for (int c2 = 0; c2 < dm; c2 += int(64 / sizeof(T))) __builtin_prefetch(next + c2);
-            }
-            edge_reverse<W, NB>(xj, K + e * np, io.w, io.dw, Gr, xj_adj, io.w_adj, Y_adj + e * sh,
-                                io.r_adj);
+            const EdgeIO<T> io = src.edge(e, k - k0, true, w, r_adj, slot);
+            args.K[slot] = K + e * np;
+            args.w[slot] = io.w;
+            args.dw[slot] = io.dw;
+            args.Gr[slot] = M_adj + int64_t(g.receivers[e]) * dm;
+            args.w_adj[slot] = io.w_adj;
+            args.Y_adj[slot] = Y_adj + e * sh;
+            args.r_adj[slot] = io.r_adj;
+          };
+          // the next edge's receiver row is a random access: start loading it now
+          auto prefetch = [&](int64_t k) {
+            if (k >= k1) return;
+            const T* next = M_adj + int64_t(g.receivers[g.by_sender[k]]) * dm;
+            for (int c2 = 0; c2 < dm; c2 += int(64 / sizeof(T))) __builtin_prefetch(next + c2);
+          };
+          // edges in pairs (sharing the loads of xj and xj_adj), then the odd one
+          int64_t k = g.send_offsets[j];
+          for (; k + 1 < g.send_offsets[j + 1]; k += 2) {
+            EdgeArgs<2> args;
+            fill(k, 0, args);
+            fill(k + 1, 1, args);
+            prefetch(k + 2);
+            prefetch(k + 3);
+            edge_reverse<W, NB, 2>(xj, xj_adj, args);
+          }
+          if (k < g.send_offsets[j + 1]) {
+            EdgeArgs<1> args;
+            fill(k, 0, args);
+            prefetch(k + 1);
+            edge_reverse<W, NB, 1>(xj, xj_adj, args);
           }
         }
         src.end(k1 - k0, ids, w, r_adj);

@@ -84,12 +84,17 @@ class ConvTP {
     int pair_begin = 0, pair_end = 0;    // pairs grouped by m1
     int group_begin = 0, group_end = 0;  // the groups of those pairs
   };
-  static constexpr int kMaxSh = 64, kMaxMul = 1024, kBatchNodes = 16;
-  template <int W, int NB>
-  void edge_forward(const T* x, const T* K, const T* w, T* M) const;
-  template <int W, int NB>
-  void edge_reverse(const T* xj, const T* Ke, const T* we, const T* dwe, const T* Gr, T* xj_adj,
-                    T* we_adj, T* Ye_adj, T* re_adj) const;
+  static constexpr int kMaxPairs = 512, kMaxMul = 1024, kBatchNodes = 16;
+  // Per-edge operands of a reverse kernel call over NE edges of one sender.
+  template <int NE>
+  struct EdgeArgs {
+    const T *K[NE], *w[NE], *dw[NE], *Gr[NE];
+    T *w_adj[NE], *Y_adj[NE], *r_adj[NE];
+  };
+  template <int W, int NB, int NE>
+  void edge_forward(const T* const* x, const T* const* K, const T* const* w, T* M) const;
+  template <int W, int NB, int NE>
+  void edge_reverse(const T* xj, T* xj_adj, const EdgeArgs<NE>& args) const;
   template <typename Source>
   void forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, const Source& src,
                     Workspaces& ws, T* M) const;
@@ -102,6 +107,12 @@ class ConvTP {
   std::vector<Pair> pairs_;
   std::vector<Group> groups_;
   std::vector<Term> terms_;
+  struct PairTerm {
+    int pair;
+    T c;
+  };
+  std::vector<PairTerm> by_m2_;     // the terms grouped by m2
+  std::vector<int> by_m2_offsets_;  // sh_dim() + 1
 };
 
 }  // namespace equinet::mace
