@@ -43,8 +43,10 @@ std::unique_ptr<Potential> make_potential(const io::SafetensorsFile& file,
   const auto config = mace::parse_mace_config(file.metadata_value("equinet.config"), path);
   if (options.radial_table_intervals < 0)
     throw Error(path + ": radial_table_intervals must be >= 0");
+  if (!(options.neighbor_skin >= 0)) throw Error(path + ": neighbor_skin must be >= 0 (Å)");
   mace::MaceOptions mopt;
   mopt.radial_table_intervals = options.radial_table_intervals;
+  mopt.neighbor_skin = options.neighbor_skin;
   const detail::MaceFactory factory = detail::select_mace_factory(options.isa);
   return std::unique_ptr<Potential>(factory(file, config, mopt, options.precision));
 }

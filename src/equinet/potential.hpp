@@ -29,6 +29,12 @@ struct LoadOptions {
   // by at most 3e-8 eV/Å (water, 16-wide MLP) and 8e-10 eV/Å (Si) from the
   // exact mode (tests/unit/test_mace_radial_table.cpp); error ~ N^-3.
   int radial_table_intervals = 0;
+  // compute(System) reuses its neighbour list between calls (a Verlet list):
+  // candidates within cutoff + skin (Å) are kept, and rebuilt only when an
+  // atom has moved more than skin/2, or the atom count, cell or periodicity
+  // changed. Results are those of a fresh list, edge for edge. 0 rebuilds
+  // on every call (less work for unrelated structures, e.g. a data set).
+  double neighbor_skin = 1.0;
   // Instruction-set variant of the model code: empty (default) picks the
   // best one this CPU supports (or the EQUINET_ISA environment variable's
   // choice, if set); "generic", "x86-64-v3" or "x86-64-v4" force one, and a

@@ -36,6 +36,7 @@ struct MaceOptions {
   // 0: radial MLPs evaluated exactly (default). N > 0: each layer's radial
   // weights tabulated on N cubic Hermite intervals of [0, r_max].
   int radial_table_intervals = 0;
+  double neighbor_skin = 1.0;  // Å, for compute(System) (LoadOptions)
 };
 
 template <typename T>

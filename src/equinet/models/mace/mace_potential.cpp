@@ -14,6 +14,7 @@
 #include "equinet/models/mace/mace_config.hpp"
 #include "equinet/models/mace/mace_model.hpp"
 #include "equinet/neighbor/neighbor_list.hpp"
+#include "equinet/neighbor/verlet_list.hpp"
 
 #ifndef EQUINET_ISA_NAME
 #define EQUINET_ISA_NAME "generic"
@@ -33,7 +34,7 @@ class MacePotential final : public Potential {
  public:
   MacePotential(const io::SafetensorsFile& file, const mace::MaceConfig& config,
                 const mace::MaceOptions& options)
-      : model_(file, config, options) {
+      : model_(file, config, options), neighbors_(options.neighbor_skin) {
     const auto& c = model_.config();
     info_.source = "mace";
     info_.isa = EQUINET_ISA_NAME;
@@ -67,8 +68,8 @@ class MacePotential final : public Potential {
     fill_species(s.n_atoms, s.atomic_numbers);
     const bool any_pbc = s.pbc[0] || s.pbc[1] || s.pbc[2];
     detail::phase("neighbour list", [&] {
-      builder_.build(s.n_atoms, s.positions, any_pbc ? s.cell : nullptr, s.pbc, info_.cutoff,
-                     list_);
+      neighbors_.update(s.n_atoms, s.positions, any_pbc ? s.cell : nullptr, s.pbc, info_.cutoff,
+                        list_);
     });
     const int64_t E = list_.n_edges();
     g.recv_offsets.assign(list_.offsets.begin(), list_.offsets.end());
@@ -171,7 +172,7 @@ class MacePotential final : public Potential {
   std::vector<int> species_of_z_;
   mace::EdgeGraph<T> graph_;
   mace::MaceOutputs<T> out_;
-  neighbor::NeighborBuilder builder_;
+  neighbor::VerletNeighborList neighbors_;
   neighbor::NeighborList list_;
 };
 
