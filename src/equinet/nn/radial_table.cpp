@@ -39,12 +39,19 @@ void RadialTable<T>::evaluate(T r, T* values, T* derivatives) const {
   const int i = std::min(intervals_ - 1, std::max(0, int(x)));
   const T t = T(x - i);
   const T* c = coeffs_.data() + size_t(i) * 4 * width_;
-  const T *c0 = c, *c1 = c + width_, *c2 = c + 2 * width_, *c3 = c + 3 * width_;
-  for (int k = 0; k < width_; ++k) values[k] = c0[k] + t * (c1[k] + t * (c2[k] + t * c3[k]));
-  if (derivatives) {
-    const T inv_h = T(1.0 / h_);
-    for (int k = 0; k < width_; ++k)
-      derivatives[k] = (c1[k] + t * (T(2) * c2[k] + T(3) * t * c3[k])) * inv_h;
+  // outputs never alias the table
+  const T* __restrict__ c0 = c, * __restrict__ c1 = c + width_, * __restrict__ c2 = c + 2 * width_, * __restrict__ c3 = c + 3 * width_;
+  T* __restrict__ v = values;
+  if (!derivatives) {
+    for (int k = 0; k < width_; ++k) v[k] = c0[k] + t * (c1[k] + t * (c2[k] + t * c3[k]));
+    return;
+  }
+  // one pass over the coefficients for both (the reverse pass needs both)
+  const T inv_h = T(1.0 / h_), t3 = T(3) * t;
+  T* __restrict__ d = derivatives;
+  for (int k = 0; k < width_; ++k) {
+    v[k] = c0[k] + t * (c1[k] + t * (c2[k] + t * c3[k]));
+    d[k] = (c1[k] + t * (T(2) * c2[k] + t3 * c3[k])) * inv_h;
   }
 }
 
