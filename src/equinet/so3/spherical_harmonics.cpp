@@ -31,17 +31,15 @@ const NormTable& norms() {
 
 inline int idx(int l, int m) { return l * l + l + m; }
 
-}  // namespace
-
-template <typename T>
-void spherical_harmonics(int lmax, const T r[3], T* values, T* grad) {
-  if (lmax < 0 || lmax > kMaxL)
-    throw std::invalid_argument("spherical_harmonics: lmax out of range");
+// LC >= 0: lmax known at compile time (loops unrolled, the common degrees
+// of MACE models); LC = -1: any lmax.
+template <int LC, typename T>
+void evaluate(int lmax, const T r[3], T* values, T* grad) {
   // e3nn axes: polar Z = y, azimuth in the (X, Y) = (z, x) plane.
   const T X = r[2], Y = r[0], Z = r[1];
   const T r2 = X * X + Y * Y + Z * Z;
   const T inv_r = T(1) / std::sqrt(r2);
-  const int L = lmax;
+  const int L = LC >= 0 ? LC : lmax;
 
   // Q[l][m] and T_m (C = cos part, S = sin part) in unnormalised coordinates.
   T Q[kMaxL + 1][kMaxL + 2];
@@ -108,6 +106,26 @@ void spherical_harmonics(int lmax, const T r[3], T* values, T* grad) {
       g[2] = (dX - radial * X) * scale;
     }
     scale *= inv_r;
+  }
+}
+
+}  // namespace
+
+template <typename T>
+void spherical_harmonics(int lmax, const T r[3], T* values, T* grad) {
+  switch (lmax) {
+    case 0:
+      return evaluate<0>(lmax, r, values, grad);
+    case 1:
+      return evaluate<1>(lmax, r, values, grad);
+    case 2:
+      return evaluate<2>(lmax, r, values, grad);
+    case 3:
+      return evaluate<3>(lmax, r, values, grad);
+    default:
+      if (lmax < 0 || lmax > kMaxL)
+        throw std::invalid_argument("spherical_harmonics: lmax out of range");
+      evaluate<-1>(lmax, r, values, grad);
   }
 }
 
