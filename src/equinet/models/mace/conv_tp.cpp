@@ -274,8 +274,8 @@ struct TableSource {
   int nw;
   void begin(int64_t, const int64_t*, int64_t, bool reverse,
              typename ConvTP<T>::Workspace& ws) const {
-    detail::grow(ws.w, size_t(2 * nw));  // one row per edge slot of a kernel call
-    if (reverse) detail::grow(ws.dw, size_t(2 * nw));
+    detail::grow(ws.w, size_t(4 * nw));  // one row per edge slot of a kernel call
+    if (reverse) detail::grow(ws.dw, size_t(4 * nw));
   }
   EdgeIO<T> edge(int64_t e, int64_t, bool reverse, typename ConvTP<T>::Workspace& ws, T* r_adj,
                  int slot) const {
@@ -286,6 +286,21 @@ struct TableSource {
   }
   void end(int64_t, const int64_t*, typename ConvTP<T>::Workspace&, T*) const {}
 };
+
+// Edges per kernel call: more edges share more loads, as long as their
+// per-edge registers (2 x NB blocks each) fit.
+constexpr int edges_per_call(int NB) { return NB == 1 || NB == 2 ? 4 : 2; }
+
+// Calls f(begin, integral_constant<NE>) over [begin, end) in groups of G
+// edges, then the rest in groups of 2 and 1.
+template <int G, typename F>
+void for_edge_groups(int64_t begin, int64_t end, F&& f) {
+  int64_t e = begin;
+  for (; e + G <= end; e += G) f(e, std::integral_constant<int, G>{});
+  if constexpr (G > 2)
+    for (; e + 2 <= end; e += 2) f(e, std::integral_constant<int, 2>{});
+  if (e < end) f(e, std::integral_constant<int, 1>{});
+}
 
 // Runs f(c, workspace) for c in [0, n) in parallel, one workspace per thread.
 template <typename W, typename F>
@@ -317,23 +332,18 @@ void ConvTP<T>::forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, cons
         for (int64_t i = i0; i < i1; ++i) {
           T* Mi = M + i * dm;
           std::fill(Mi, Mi + dm, T(0));
-          // edges in pairs (sharing the loads and stores of Mi), then the odd one
-          auto args = [&](int64_t e, int slot, const T** xs, const T** Ks, const T** ws) {
-            xs[slot] = x + int64_t(g.senders[e]) * dx;
-            Ks[slot] = K + e * np;
-            ws[slot] = src.edge(e, e - e0, false, w, nullptr, slot).w;
+          // edges in groups (sharing the loads and stores of Mi)
+          auto call = [&](int64_t e, auto ne) {
+            constexpr int NE = decltype(ne)::value;
+            const T *xs[NE], *Ks[NE], *wts[NE];
+            for (int n = 0; n < NE; ++n) {
+              xs[n] = x + int64_t(g.senders[e + n]) * dx;
+              Ks[n] = K + (e + n) * np;
+              wts[n] = src.edge(e + n, e + n - e0, false, w, nullptr, n).w;
+            }
+            edge_forward<W, NB, NE>(xs, Ks, wts, Mi);
           };
-          const T *xs[2], *Ks[2], *wts[2];
-          int64_t e = g.recv_offsets[i];
-          for (; e + 1 < g.recv_offsets[i + 1]; e += 2) {
-            args(e, 0, xs, Ks, wts);
-            args(e + 1, 1, xs, Ks, wts);
-            edge_forward<W, NB, 2>(xs, Ks, wts, Mi);
-          }
-          if (e < g.recv_offsets[i + 1]) {
-            args(e, 0, xs, Ks, wts);
-            edge_forward<W, NB, 1>(xs, Ks, wts, Mi);
-          }
+          for_edge_groups<edges_per_call(NB)>(g.recv_offsets[i], g.recv_offsets[i + 1], call);
         }
       });
     });
@@ -359,39 +369,31 @@ void ConvTP<T>::reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, cons
         for (int64_t j = j0; j < j1; ++j) {
           const T* xj = x + j * dx;
           T* xj_adj = x_adj + j * dx;
-          auto fill = [&](int64_t k, int slot, auto& args) {
-            const int64_t e = g.by_sender[k];
-            const EdgeIO<T> io = src.edge(e, k - k0, true, w, r_adj, slot);
-            args.K[slot] = K + e * np;
-            args.w[slot] = io.w;
-            args.dw[slot] = io.dw;
-            args.Gr[slot] = M_adj + int64_t(g.receivers[e]) * dm;
-            args.w_adj[slot] = io.w_adj;
-            args.Y_adj[slot] = Y_adj + e * sh;
-            args.r_adj[slot] = io.r_adj;
-          };
           // the next edge's receiver row is a random access: start loading it now
           auto prefetch = [&](int64_t k) {
             if (k >= k1) return;
             const T* next = M_adj + int64_t(g.receivers[g.by_sender[k]]) * dm;
             for (int c2 = 0; c2 < dm; c2 += int(64 / sizeof(T))) __builtin_prefetch(next + c2);
           };
-          // edges in pairs (sharing the loads of xj and xj_adj), then the odd one
-          int64_t k = g.send_offsets[j];
-          for (; k + 1 < g.send_offsets[j + 1]; k += 2) {
-            EdgeArgs<2> args;
-            fill(k, 0, args);
-            fill(k + 1, 1, args);
-            prefetch(k + 2);
-            prefetch(k + 3);
-            edge_reverse<W, NB, 2>(xj, xj_adj, args);
-          }
-          if (k < g.send_offsets[j + 1]) {
-            EdgeArgs<1> args;
-            fill(k, 0, args);
-            prefetch(k + 1);
-            edge_reverse<W, NB, 1>(xj, xj_adj, args);
-          }
+          // edges in groups (sharing the loads of xj and xj_adj)
+          auto call = [&](int64_t k, auto ne) {
+            constexpr int NE = decltype(ne)::value;
+            EdgeArgs<NE> args;
+            for (int n = 0; n < NE; ++n) {
+              const int64_t e = g.by_sender[k + n];
+              const EdgeIO<T> io = src.edge(e, k + n - k0, true, w, r_adj, n);
+              args.K[n] = K + e * np;
+              args.w[n] = io.w;
+              args.dw[n] = io.dw;
+              args.Gr[n] = M_adj + int64_t(g.receivers[e]) * dm;
+              args.w_adj[n] = io.w_adj;
+              args.Y_adj[n] = Y_adj + e * sh;
+              args.r_adj[n] = io.r_adj;
+              prefetch(k + NE + n);
+            }
+            edge_reverse<W, NB, NE>(xj, xj_adj, args);
+          };
+          for_edge_groups<edges_per_call(NB)>(g.send_offsets[j], g.send_offsets[j + 1], call);
         }
         src.end(k1 - k0, ids, w, r_adj);
       });
