@@ -11,8 +11,9 @@ namespace equinet::detail {
 
 template <typename T, int W>
 struct Lanes {
-  // aligned(sizeof(T)): rows of channels need not start on a block boundary
-  typedef T vec __attribute__((vector_size(sizeof(T) * W), aligned(sizeof(T))));
+  // naturally aligned (locals and arrays of blocks stay aligned); rows of
+  // channels in memory need not be, so loads and stores go through memcpy
+  typedef T vec __attribute__((vector_size(sizeof(T) * W)));
   static vec load(const T* p) {
     vec v;
     std::memcpy(&v, p, sizeof v);
