@@ -75,6 +75,7 @@ ConvTP<T>::ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target)
     if (i.mul > kMaxMul)
       throw std::invalid_argument("ConvTP: more than " + std::to_string(kMaxMul) + " channels");
   }
+  if (sh_dim() > kMaxSh) throw std::invalid_argument("ConvTP: l_max > 7 is not supported");
   if (pair_count() > kMaxPairs)
     throw std::invalid_argument("ConvTP: more than " + std::to_string(kMaxPairs) +
                                 " non-zero coupling pairs");
@@ -97,19 +98,28 @@ ConvTP<T>::ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target)
   instructions_ = std::move(ins);
 }
 
+// Vectorised across edges: W edges' harmonics are transposed into lane
+// blocks, each pair's K is a few vector FMAs, then written back per edge.
 template <typename T>
 void ConvTP<T>::couplings(int64_t n_edges, const T* Y, T* K) const {
+  constexpr int W = detail::kMaxLanes<T>;
+  using L = detail::Lanes<T, W>;
+  using V = typename L::vec;
   const int sh = sh_dim(), np = pair_count();
-  const Pair* pairs = pairs_.data();
-  const Term* terms = terms_.data();
-  detail::parallel_for("eq.conv_coupl", n_edges, [=](int64_t e) {
-    const T* Ye = Y + e * sh;
-    T* Ke = K + e * np;
+  const int64_t blocks = (n_edges + W - 1) / W;
+  detail::parallel_for("eq.conv_coupl", blocks, [&](int64_t b) {
+    const int64_t e0 = b * W;
+    const int n = int(std::min<int64_t>(W, n_edges - e0));
+    V Yt[kMaxSh];
+    for (int m2 = 0; m2 < sh; ++m2) {
+      Yt[m2] = V{};
+      for (int lane = 0; lane < n; ++lane) Yt[m2][lane] = Y[(e0 + lane) * sh + m2];
+    }
     for (int p = 0; p < np; ++p) {
-      T k = 0;
-      for (int t = pairs[p].term_begin; t < pairs[p].term_end; ++t)
-        k += terms[t].c * Ye[terms[t].m2];
-      Ke[p] = k;
+      V k{};
+      for (int t = pairs_[p].term_begin; t < pairs_[p].term_end; ++t)
+        k += terms_[t].c * Yt[terms_[t].m2];
+      for (int lane = 0; lane < n; ++lane) K[(e0 + lane) * np + p] = k[lane];
     }
   });
 }

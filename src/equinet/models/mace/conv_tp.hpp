@@ -84,7 +84,7 @@ class ConvTP {
     int pair_begin = 0, pair_end = 0;    // pairs grouped by m1
     int group_begin = 0, group_end = 0;  // the groups of those pairs
   };
-  static constexpr int kMaxPairs = 256, kMaxMul = 1024, kBatchNodes = 4;
+  static constexpr int kMaxPairs = 256, kMaxMul = 1024, kMaxSh = 64, kBatchNodes = 4;
   // Per-edge operands of a reverse kernel call over NE edges of one sender.
   template <int NE>
   struct EdgeArgs {
