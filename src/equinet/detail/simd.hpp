@@ -93,4 +93,13 @@ decltype(auto) with_blocks(int nb, F&& f) {
   }
 }
 
+// Calls f(integral_constant<W>, integral_constant<NB>) for a lane width from
+// lanes_dividing and a block count (with_blocks): one kernel instantiation.
+template <typename T, typename F>
+decltype(auto) with_kernel_shape(int w, int nb, F&& f) {
+  return with_lanes<T>(w, [&](auto lanes) {
+    return with_blocks(nb, [&](auto blocks) { return f(lanes, blocks); });
+  });
+}
+
 }  // namespace equinet::detail

@@ -332,30 +332,28 @@ void ConvTP<T>::forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, cons
                              Workspaces& ws, T* M) const {
   const int np = pair_count(), dx = in_.dim, dm = mid_.dim;
   const int64_t batches = (g.n_centers + kBatchNodes - 1) / kBatchNodes;
-  detail::with_lanes<T>(lanes_, [&](auto lanes) {
-    detail::with_blocks(blocks_, [&](auto blocks) {
-      constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
-      parallel_batches("eq.conv_forward", batches, ws, [&](int64_t c, Workspace& w) {
-        const int64_t i0 = c * kBatchNodes, i1 = std::min(g.n_centers, i0 + kBatchNodes);
-        const int64_t e0 = g.recv_offsets[i0];
-        src.begin(g.recv_offsets[i1] - e0, nullptr, e0, false, w);
-        for (int64_t i = i0; i < i1; ++i) {
-          T* Mi = M + i * dm;
-          std::fill(Mi, Mi + dm, T(0));
-          // edges in groups (sharing the loads and stores of Mi)
-          auto call = [&](int64_t e, auto ne) {
-            constexpr int NE = decltype(ne)::value;
-            const T *xs[NE], *Ks[NE], *wts[NE];
-            for (int n = 0; n < NE; ++n) {
-              xs[n] = x + int64_t(g.senders[e + n]) * dx;
-              Ks[n] = K + (e + n) * np;
-              wts[n] = src.edge(e + n, e + n - e0, false, w, nullptr, n).w;
-            }
-            edge_forward<W, NB, NE>(xs, Ks, wts, Mi);
-          };
-          for_edge_groups<edges_per_call(NB)>(g.recv_offsets[i], g.recv_offsets[i + 1], call);
-        }
-      });
+  detail::with_kernel_shape<T>(lanes_, blocks_, [&](auto lanes, auto blocks) {
+    constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
+    parallel_batches("eq.conv_forward", batches, ws, [&](int64_t c, Workspace& w) {
+      const int64_t i0 = c * kBatchNodes, i1 = std::min(g.n_centers, i0 + kBatchNodes);
+      const int64_t e0 = g.recv_offsets[i0];
+      src.begin(g.recv_offsets[i1] - e0, nullptr, e0, false, w);
+      for (int64_t i = i0; i < i1; ++i) {
+        T* Mi = M + i * dm;
+        std::fill(Mi, Mi + dm, T(0));
+        // edges in groups (sharing the loads and stores of Mi)
+        auto call = [&](int64_t e, auto ne) {
+          constexpr int NE = decltype(ne)::value;
+          const T *xs[NE], *Ks[NE], *wts[NE];
+          for (int n = 0; n < NE; ++n) {
+            xs[n] = x + int64_t(g.senders[e + n]) * dx;
+            Ks[n] = K + (e + n) * np;
+            wts[n] = src.edge(e + n, e + n - e0, false, w, nullptr, n).w;
+          }
+          edge_forward<W, NB, NE>(xs, Ks, wts, Mi);
+        };
+        for_edge_groups<edges_per_call(NB)>(g.recv_offsets[i], g.recv_offsets[i + 1], call);
+      }
     });
   });
 }
@@ -368,45 +366,43 @@ void ConvTP<T>::reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, cons
                              Workspaces& ws, const T* M_adj, T* x_adj, T* Y_adj, T* r_adj) const {
   const int np = pair_count(), sh = sh_dim(), dx = in_.dim, dm = mid_.dim;
   const int64_t batches = (g.n_nodes + kBatchNodes - 1) / kBatchNodes;
-  detail::with_lanes<T>(lanes_, [&](auto lanes) {
-    detail::with_blocks(blocks_, [&](auto blocks) {
-      constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
-      parallel_batches("eq.conv_reverse", batches, ws, [&](int64_t c, Workspace& w) {
-        const int64_t j0 = c * kBatchNodes, j1 = std::min(g.n_nodes, j0 + kBatchNodes);
-        const int64_t k0 = g.send_offsets[j0], k1 = g.send_offsets[j1];
-        const int64_t* ids = g.by_sender.data() + k0;
-        src.begin(k1 - k0, ids, 0, true, w);
-        for (int64_t j = j0; j < j1; ++j) {
-          const T* xj = x + j * dx;
-          T* xj_adj = x_adj + j * dx;
-          // the next edge's receiver row is a random access: start loading it now
-          auto prefetch = [&](int64_t k) {
-            if (k >= k1) return;
-            const T* next = M_adj + int64_t(g.receivers[g.by_sender[k]]) * dm;
-            for (int c2 = 0; c2 < dm; c2 += int(64 / sizeof(T))) __builtin_prefetch(next + c2);
-          };
-          // edges in groups (sharing the loads of xj and xj_adj)
-          auto call = [&](int64_t k, auto ne) {
-            constexpr int NE = decltype(ne)::value;
-            EdgeArgs<NE> args;
-            for (int n = 0; n < NE; ++n) {
-              const int64_t e = g.by_sender[k + n];
-              const EdgeIO<T> io = src.edge(e, k + n - k0, true, w, r_adj, n);
-              args.K[n] = K + e * np;
-              args.w[n] = io.w;
-              args.dw[n] = io.dw;
-              args.Gr[n] = M_adj + int64_t(g.receivers[e]) * dm;
-              args.w_adj[n] = io.w_adj;
-              args.Y_adj[n] = Y_adj + e * sh;
-              args.r_adj[n] = io.r_adj;
-              prefetch(k + NE + n);
-            }
-            edge_reverse<W, NB, NE>(xj, xj_adj, args);
-          };
-          for_edge_groups<edges_per_call(NB)>(g.send_offsets[j], g.send_offsets[j + 1], call);
-        }
-        src.end(k1 - k0, ids, w, r_adj);
-      });
+  detail::with_kernel_shape<T>(lanes_, blocks_, [&](auto lanes, auto blocks) {
+    constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
+    parallel_batches("eq.conv_reverse", batches, ws, [&](int64_t c, Workspace& w) {
+      const int64_t j0 = c * kBatchNodes, j1 = std::min(g.n_nodes, j0 + kBatchNodes);
+      const int64_t k0 = g.send_offsets[j0], k1 = g.send_offsets[j1];
+      const int64_t* ids = g.by_sender.data() + k0;
+      src.begin(k1 - k0, ids, 0, true, w);
+      for (int64_t j = j0; j < j1; ++j) {
+        const T* xj = x + j * dx;
+        T* xj_adj = x_adj + j * dx;
+        // the next edge's receiver row is a random access: start loading it now
+        auto prefetch = [&](int64_t k) {
+          if (k >= k1) return;
+          const T* next = M_adj + int64_t(g.receivers[g.by_sender[k]]) * dm;
+          for (int c2 = 0; c2 < dm; c2 += int(64 / sizeof(T))) __builtin_prefetch(next + c2);
+        };
+        // edges in groups (sharing the loads of xj and xj_adj)
+        auto call = [&](int64_t k, auto ne) {
+          constexpr int NE = decltype(ne)::value;
+          EdgeArgs<NE> args;
+          for (int n = 0; n < NE; ++n) {
+            const int64_t e = g.by_sender[k + n];
+            const EdgeIO<T> io = src.edge(e, k + n - k0, true, w, r_adj, n);
+            args.K[n] = K + e * np;
+            args.w[n] = io.w;
+            args.dw[n] = io.dw;
+            args.Gr[n] = M_adj + int64_t(g.receivers[e]) * dm;
+            args.w_adj[n] = io.w_adj;
+            args.Y_adj[n] = Y_adj + e * sh;
+            args.r_adj[n] = io.r_adj;
+            prefetch(k + NE + n);
+          }
+          edge_reverse<W, NB, NE>(xj, xj_adj, args);
+        };
+        for_edge_groups<edges_per_call(NB)>(g.send_offsets[j], g.send_offsets[j + 1], call);
+      }
+      src.end(k1 - k0, ids, w, r_adj);
     });
   });
 }

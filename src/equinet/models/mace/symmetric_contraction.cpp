@@ -254,19 +254,24 @@ void SymmetricContraction<T>::reverse_node(const T* a, int species, const T* g, 
   }
 }
 
+// f(i, lanes, blocks) for every node i in parallel, with the kernel shape
+// of this contraction's channel count.
+template <typename T>
+template <typename F>
+void SymmetricContraction<T>::each_node(const char* label, int64_t n, F&& f) const {
+  const int w = detail::lanes_dividing<T>(channels_);
+  detail::with_kernel_shape<T>(w, channels_ / w, [&](auto lanes, auto blocks) {
+    detail::parallel_for(label, n, [&](int64_t i) { f(i, lanes, blocks); });
+  });
+}
+
 template <typename T>
 void SymmetricContraction<T>::forward(int64_t n, const T* A, const int* species, T* B) const {
   const int din = in_dim_ * channels_, dout = out_.dim;
-  const int W0 = detail::lanes_dividing<T>(channels_);
-  detail::with_lanes<T>(W0, [&](auto lanes) {
-    detail::with_blocks(channels_ / W0, [&](auto blocks) {
-      constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
-      detail::parallel_for("eq.symm_forward", n, [&](int64_t i) {
-        T* b = B + i * dout;
-        std::fill(b, b + dout, T(0));
-        forward_node<W, NB>(A + i * din, species[i], b);
-      });
-    });
+  each_node("eq.symm_forward", n, [&](int64_t i, auto lanes, auto blocks) {
+    T* b = B + i * dout;
+    std::fill(b, b + dout, T(0));
+    forward_node<decltype(lanes)::value, decltype(blocks)::value>(A + i * din, species[i], b);
   });
 }
 
@@ -274,16 +279,11 @@ template <typename T>
 void SymmetricContraction<T>::reverse(int64_t n, const T* A, const int* species, const T* B_adj,
                                       T* A_adj) const {
   const int din = in_dim_ * channels_, dout = out_.dim;
-  const int W0 = detail::lanes_dividing<T>(channels_);
-  detail::with_lanes<T>(W0, [&](auto lanes) {
-    detail::with_blocks(channels_ / W0, [&](auto blocks) {
-      constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
-      detail::parallel_for("eq.symm_reverse", n, [&](int64_t i) {
-        T* ga = A_adj + i * din;
-        std::fill(ga, ga + din, T(0));
-        reverse_node<W, NB>(A + i * din, species[i], B_adj + i * dout, ga);
-      });
-    });
+  each_node("eq.symm_reverse", n, [&](int64_t i, auto lanes, auto blocks) {
+    T* ga = A_adj + i * din;
+    std::fill(ga, ga + din, T(0));
+    reverse_node<decltype(lanes)::value, decltype(blocks)::value>(A + i * din, species[i],
+                                                                  B_adj + i * dout, ga);
   });
 }
 

@@ -56,6 +56,8 @@ class SymmetricContraction {
   template <typename V>
   static V prefix_product(const Group& grp, const V* xp, V* dP);
   static constexpr int kMaxChannels = 1024;
+  template <typename F>
+  void each_node(const char* label, int64_t n, F&& f) const;
   template <int W, int NB>
   void forward_node(const T* a, int species, T* b) const;
   template <int W, int NB>
