@@ -10,15 +10,7 @@
 
 #include <string>
 
-#include "equinet/potential.hpp"
-
-namespace equinet::io {
-class SafetensorsFile;
-}
-namespace equinet::mace {
-struct MaceConfig;
-struct MaceOptions;
-}  // namespace equinet::mace
+#include "equinet/models/mace/mace_potential.hpp"  // what a variant's entry point wraps
 
 namespace equinet::detail {
 

@@ -247,13 +247,15 @@ struct MlpSource {
   void begin(int64_t n, const int64_t* ids, int64_t e0, bool reverse,
              typename ConvTP<T>::Workspace& ws) const {
     const int nb = mlp->in_dim();
-    detail::grow(ws.feats, size_t(n) * nb);
     detail::grow(ws.w, size_t(n) * nw);
-    for (int64_t j = 0; j < n; ++j) {
-      const T* f = feats + (ids ? ids[j] : e0 + j) * nb;
-      std::copy(f, f + nb, ws.feats.data() + j * nb);
+    const T* in = feats + e0 * nb;  // contiguous edges are read in place
+    if (ids) {
+      detail::grow(ws.feats, size_t(n) * nb);
+      for (int64_t j = 0; j < n; ++j)
+        std::copy(feats + ids[j] * nb, feats + (ids[j] + 1) * nb, ws.feats.data() + j * nb);
+      in = ws.feats.data();
     }
-    mlp->forward(n, ws.feats.data(), ws.w.data(), ws.mlp);
+    mlp->forward(n, in, ws.w.data(), ws.mlp);
     if (reverse) {
       detail::grow(ws.w_adj, size_t(n) * nw);
       detail::grow(ws.feats_adj, size_t(n) * nb);

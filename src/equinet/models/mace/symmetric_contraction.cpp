@@ -218,16 +218,16 @@ void SymmetricContraction<T>::reverse_node(const T* a, int species, const T* g, 
   using V = typename L::vec;
   constexpr int kBlocks = NB ? NB : kMaxChannels / W;
   const int K = channels_, nb = NB ? NB : K / W;
-  V P[kBlocks], t[kBlocks];
+  V P[kBlocks], t[kBlocks], dP[kBlocks][3];
   for (const auto& o : outputs_) {
     const size_t np = o.monomials.size();
     const T* vals = o.values.data() + size_t(species) * np * K;
     const T* go = g + out_.offsets[o.block];
     for (const Group& grp : o.groups) {
       for (int c = 0; c < nb; ++c) {
-        V xp[3]{}, dP[3]{};
+        V xp[3]{};
         for (int k = 0; k + 1 < grp.degree; ++k) xp[k] = L::load(a + grp.prefix[k] * K + c * W);
-        P[c] = prefix_product(grp, xp, dP);
+        P[c] = prefix_product(grp, xp, dP[c]);
         t[c] = V{};
       }
       for (int q = grp.begin; q < grp.end; ++q) {
@@ -241,15 +241,11 @@ void SymmetricContraction<T>::reverse_node(const T* a, int species, const T* g, 
           L::store(gl + c * W, L::load(gl + c * W) + sv * P[c]);
         }
       }
-      for (int c = 0; c < nb; ++c) {
-        V xp[3]{}, dP[3]{};
-        for (int k = 0; k + 1 < grp.degree; ++k) xp[k] = L::load(a + grp.prefix[k] * K + c * W);
-        prefix_product(grp, xp, dP);
+      for (int c = 0; c < nb; ++c)
         for (int k = 0; k + 1 < grp.degree; ++k) {
           T* gp = ga + grp.prefix[k] * K + c * W;
-          L::store(gp, L::load(gp) + t[c] * dP[k]);
+          L::store(gp, L::load(gp) + t[c] * dP[c][k]);
         }
-      }
     }
   }
 }
