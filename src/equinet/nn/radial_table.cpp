@@ -10,7 +10,7 @@ RadialTable<T>::RadialTable(int width, double r_max, int intervals,
                             const std::function<void(double, double*, double*)>& f)
     : width_(width), intervals_(intervals), h_(r_max / intervals), r_max_(r_max) {
   std::vector<double> v0(width), d0(width), v1(width), d1(width);
-  coeffs_.resize(size_t(intervals) * 4 * width);
+  coeffs_.resize(size_t(intervals + 1) * 4 * width);  // zero-filled last piece
   // the first node sits just off r = 0, where the Bessel basis has a removable singularity
   f(std::max(1e-6, 0.0), v0.data(), d0.data());
   for (int i = 0; i < intervals; ++i) {
@@ -29,29 +29,22 @@ RadialTable<T>::RadialTable(int width, double r_max, int intervals,
 }
 
 template <typename T>
-void RadialTable<T>::evaluate(T r, T* values, T* derivatives) const {
-  if (!(r < T(r_max_))) {
-    std::fill(values, values + width_, T(0));
-    if (derivatives) std::fill(derivatives, derivatives + width_, T(0));
-    return;
-  }
+typename RadialTable<T>::Piece RadialTable<T>::piece(T r) const {
+  const T inv_h = T(1.0 / h_);
+  if (!(r < T(r_max_))) return {coeffs_.data() + size_t(intervals_) * 4 * width_, T(0), inv_h};
   const double x = double(r) / h_;
   const int i = std::min(intervals_ - 1, std::max(0, int(x)));
-  const T t = T(x - i);
-  const T* c = coeffs_.data() + size_t(i) * 4 * width_;
-  // outputs never alias the table
-  const T* __restrict__ c0 = c, * __restrict__ c1 = c + width_, * __restrict__ c2 = c + 2 * width_, * __restrict__ c3 = c + 3 * width_;
-  T* __restrict__ v = values;
-  if (!derivatives) {
-    for (int k = 0; k < width_; ++k) v[k] = c0[k] + t * (c1[k] + t * (c2[k] + t * c3[k]));
-    return;
-  }
-  // one pass over the coefficients for both (the reverse pass needs both)
-  const T inv_h = T(1.0 / h_), t3 = T(3) * t;
-  T* __restrict__ d = derivatives;
+  return {coeffs_.data() + size_t(i) * 4 * width_, T(x - i), inv_h};
+}
+
+template <typename T>
+void RadialTable<T>::evaluate(T r, T* values, T* derivatives) const {
+  const Piece p = piece(r);
+  const T t = p.t, t2 = T(2) * t, t3 = T(3) * t * t;
+  const T *c0 = p.c, *c1 = c0 + width_, *c2 = c1 + width_, *c3 = c2 + width_;
   for (int k = 0; k < width_; ++k) {
-    v[k] = c0[k] + t * (c1[k] + t * (c2[k] + t * c3[k]));
-    d[k] = (c1[k] + t * (T(2) * c2[k] + t3 * c3[k])) * inv_h;
+    values[k] = c0[k] + t * (c1[k] + t * (c2[k] + t * c3[k]));
+    if (derivatives) derivatives[k] = (c1[k] + t2 * c2[k] + t3 * c3[k]) * p.inv_h;
   }
 }
 

@@ -26,10 +26,22 @@ class RadialTable {
   // values (and d/dr if non-null) at r in (0, r_max]; r >= r_max gives zeros.
   void evaluate(T r, T* values, T* derivatives) const;
 
+  // The spline piece holding r, for kernels that evaluate it in place:
+  // value[k] = c[k] + t (c[w+k] + t (c[2w+k] + t c[3w+k])) with w = width(),
+  // d/dr = (c[w+k] + 2t c[2w+k] + 3t^2 c[3w+k]) * inv_h. r >= r_max gives an
+  // all-zero piece.
+  struct Piece {
+    const T* c;
+    T t, inv_h;
+  };
+  Piece piece(T r) const;
+
  private:
   int width_ = 0, intervals_ = 0;
   double h_ = 0, r_max_ = 0;
-  std::vector<T> coeffs_;  // [interval][4][width]: c0 + t c1 + t^2 c2 + t^3 c3, t in [0,1]
+  // [interval][4][width]: c0 + t c1 + t^2 c2 + t^3 c3, t in [0,1]; one
+  // more all-zero interval for r >= r_max
+  std::vector<T> coeffs_;
 };
 
 }  // namespace equinet::nn

@@ -125,24 +125,26 @@ void ConvTP<T>::couplings(int64_t n_edges, const T* Y, T* K) const {
 }
 
 // M (one receiver's row) += messages of NE edges into that receiver, from
-// their senders' rows x[n], couplings K[n] and weights w[n]. Pairs are
+// their senders' rows x[n], couplings K[n] and radial weights. Pairs are
 // decoded once and applied to every edge and block of channels; the edges
 // share each load and store of M.
 template <typename T>
-template <int W, int NB, int NE>
-void ConvTP<T>::edge_forward(const T* const* x, const T* const* K, const T* const* w, T* M) const {
+template <int W, int NB, int NE, typename Weights>
+void ConvTP<T>::edge_forward(const T* const* x, const T* const* K, const Weights& wt, T* M) const {
   using L = detail::Lanes<T, W>;
   using V = typename L::vec;
-  V wx[NE][NB ? NB : kMaxMul / W];
+  constexpr int kBlocks = NB ? NB : kMaxMul / W;
+  V wv[NE][kBlocks], wx[NE][kBlocks];
   for (const auto& ins : instructions_) {
     const int mul = ins.mul, nb = NB ? NB : mul / W;
+    for (int n = 0; n < NE; ++n)
+      for (int b = 0; b < nb; ++b) wv[n][b] = wt.template value<W>(n, ins.weight_offset + b * W);
     T* Mb = M + mid_.offsets[ins.slot];
     for (int gi = ins.group_begin; gi < ins.group_end; ++gi) {
       const Group& grp = groups_[gi];
       const int xoff = in_.offsets[ins.block_in] + grp.m1 * mul;
       for (int n = 0; n < NE; ++n)
-        for (int b = 0; b < nb; ++b)
-          wx[n][b] = L::load(w[n] + ins.weight_offset + b * W) * L::load(x[n] + xoff + b * W);
+        for (int b = 0; b < nb; ++b) wx[n][b] = wv[n][b] * L::load(x[n] + xoff + b * W);
       for (int p = grp.pair_begin; p < grp.pair_end; ++p) {
         T k[NE];
         for (int n = 0; n < NE; ++n) k[n] = K[n][p];
@@ -158,41 +160,46 @@ void ConvTP<T>::edge_forward(const T* const* x, const T* const* K, const T* cons
 }
 
 // Adjoints of NE edges from one sender (row xj, adjoint row xj_adj, +=),
-// given their receivers' message adjoints Gr[n]: w_adj[n] (=, if non-null),
-// Y_adj[n] (+=) and, with the weights' radial derivatives dw[n], dE/dr
-// (r_adj[n], +=) without storing w_adj. The edges share the loads of xj and
-// the read-modify-writes of xj_adj.
+// given their receivers' message adjoints Gr[n]: Y_adj[n] (+=) and the
+// radial weights' adjoints, handed to `wt` per block (stored for the MLP,
+// contracted with the spline's derivative into dE/dr for the table). The
+// edges share the loads of xj and the read-modify-writes of xj_adj.
 template <typename T>
-template <int W, int NB, int NE>
-void ConvTP<T>::edge_reverse(const T* xj, T* xj_adj, const EdgeArgs<NE>& a) const {
+template <int W, int NB, int NE, typename Weights>
+void ConvTP<T>::edge_reverse(const T* xj, T* xj_adj, const T* const* K, const T* const* Gr,
+                             T* const* Y_adj, const Weights& wt) const {
   using L = detail::Lanes<T, W>;
   using V = typename L::vec;
   constexpr int kBlocks = NB ? NB : kMaxMul / W;
   // dots[n][p]: per-lane Σ_u w x[m1] G[m3] of pair p; Y_adj is formed from
   // them once per edge (plain stores here, no read-modify-write chains)
-  V dots[NE][kMaxPairs], wx[NE][kBlocks], G[NE][kBlocks], wadj[NE][kBlocks], xm[kBlocks];
+  V dots[NE][kMaxPairs], wv[NE][kBlocks], wx[NE][kBlocks], G[NE][kBlocks], wadj[NE][kBlocks],
+      xm[kBlocks];
   V racc[NE] = {};
   for (const auto& ins : instructions_) {
     const int mul = ins.mul, nb = NB ? NB : mul / W;
     const int wo = ins.weight_offset;
     for (int n = 0; n < NE; ++n)
-      for (int b = 0; b < nb; ++b) wadj[n][b] = V{};
+      for (int b = 0; b < nb; ++b) {
+        wv[n][b] = wt.template value<W>(n, wo + b * W);
+        wadj[n][b] = V{};
+      }
     for (int gi = ins.group_begin; gi < ins.group_end; ++gi) {
       const Group& grp = groups_[gi];
       const int xoff = in_.offsets[ins.block_in] + grp.m1 * mul;
       for (int b = 0; b < nb; ++b) xm[b] = L::load(xj + xoff + b * W);
       for (int n = 0; n < NE; ++n)
         for (int b = 0; b < nb; ++b) {
-          wx[n][b] = L::load(a.w[n] + wo + b * W) * xm[b];
+          wx[n][b] = wv[n][b] * xm[b];
           G[n][b] = V{};
         }
       for (int p = grp.pair_begin; p < grp.pair_end; ++p) {
         const int goff = mid_.offsets[ins.slot] + pairs_[p].m3 * mul;
         for (int n = 0; n < NE; ++n) {
-          const T k = a.K[n][p];
+          const T k = K[n][p];
           V dot{};
           for (int b = 0; b < nb; ++b) {
-            const V g = L::load(a.Gr[n] + goff + b * W);
+            const V g = L::load(Gr[n] + goff + b * W);
             G[n][b] += k * g;
             dot += wx[n][b] * g;
           }
@@ -203,44 +210,77 @@ void ConvTP<T>::edge_reverse(const T* xj, T* xj_adj, const EdgeArgs<NE>& a) cons
       for (int b = 0; b < nb; ++b) {
         V acc = L::load(xa + b * W);
         for (int n = 0; n < NE; ++n) {
-          acc += L::load(a.w[n] + wo + b * W) * G[n][b];
+          acc += wv[n][b] * G[n][b];
           wadj[n][b] += xm[b] * G[n][b];
         }
         L::store(xa + b * W, acc);
       }
     }
     for (int n = 0; n < NE; ++n)
-      for (int b = 0; b < nb; ++b) {
-        if (a.w_adj[n]) L::store(a.w_adj[n] + wo + b * W, wadj[n][b]);
-        if (a.dw[n]) racc[n] += wadj[n][b] * L::load(a.dw[n] + wo + b * W);
-      }
+      for (int b = 0; b < nb; ++b) wt.template adjoint<W>(n, wo + b * W, wadj[n][b], racc[n]);
   }
   for (int n = 0; n < NE; ++n) {
     for (int m2 = 0; m2 < sh_dim(); ++m2) {
       V y{};
       for (int t = by_m2_offsets_[m2]; t < by_m2_offsets_[m2 + 1]; ++t)
         y += by_m2_[t].c * dots[n][by_m2_[t].pair];
-      a.Y_adj[n][m2] += L::sum(y);
+      Y_adj[n][m2] += L::sum(y);
     }
-    if (a.r_adj[n]) *a.r_adj[n] += L::sum(racc[n]);
+    wt.finish(n, L::sum(racc[n]));
   }
 }
 
 namespace {
-// Where one edge's radial weights come from and where their adjoint goes.
-template <typename T>
-struct EdgeIO {
-  const T* w;   // radial weights
-  const T* dw;  // their r-derivatives (table) or null
-  T* w_adj;     // weight adjoint output (MLP) or null
-  T* r_adj;     // dE/dr accumulator (table) or null
+// Radial weights of NE edges held as rows (the MLP's batch output); their
+// adjoints are stored as rows too (reverse; then back through the MLP).
+template <typename T, int NE>
+struct StoredWeights {
+  const T* w[NE];
+  T* w_adj[NE];
+  template <int W>
+  typename detail::Lanes<T, W>::vec value(int n, int off) const {
+    return detail::Lanes<T, W>::load(w[n] + off);
+  }
+  template <int W, typename V>
+  void adjoint(int n, int off, V wadj, V&) const {
+    detail::Lanes<T, W>::store(w_adj[n] + off, wadj);
+  }
+  void finish(int, T) const {}
+};
+
+// Radial weights of NE edges evaluated in place from their spline pieces:
+// no weight rows are written or read back. The adjoint is contracted with
+// the spline's r-derivative straight into dE/dr.
+template <typename T, int NE>
+struct SplineWeights {
+  const T* c[NE];  // piece coefficients [4][width]
+  T t[NE], t2[NE], t3[NE], inv_h;
+  T* r_adj[NE];
+  int width;
+  template <int W>
+  typename detail::Lanes<T, W>::vec value(int n, int off) const {
+    using L = detail::Lanes<T, W>;
+    const T* p = c[n] + off;
+    return L::load(p) + t[n] * (L::load(p + width) +
+                                t[n] * (L::load(p + 2 * width) + t[n] * L::load(p + 3 * width)));
+  }
+  template <int W, typename V>
+  void adjoint(int n, int off, V wadj, V& racc) const {
+    using L = detail::Lanes<T, W>;
+    const T* p = c[n] + off + width;
+    racc += wadj * (L::load(p) + t2[n] * L::load(p + width) + t3[n] * L::load(p + 2 * width));
+  }
+  void finish(int n, T s) const { *r_adj[n] += s * inv_h; }
 };
 
 // Batch interface of a weight source: begin() before a batch of n edges
-// (ids[j], or e0 + j when ids is null), edge() per edge, end() after a
-// reverse batch.
+// (ids[j], or e0 + j when ids is null), set() fills slot n of a kernel
+// call's weights with edge e (j-th of the batch), end() after a reverse
+// batch.
 template <typename T>
 struct MlpSource {
+  template <int NE>
+  using Weights = StoredWeights<T, NE>;
   const nn::RadialMLP<T>* mlp;
   const T *feats, *dfeats;
   int nw;
@@ -261,9 +301,11 @@ struct MlpSource {
       detail::grow(ws.feats_adj, size_t(n) * nb);
     }
   }
-  EdgeIO<T> edge(int64_t, int64_t j, bool reverse, typename ConvTP<T>::Workspace& ws, T*,
-                 int) const {
-    return {ws.w.data() + j * nw, nullptr, reverse ? ws.w_adj.data() + j * nw : nullptr, nullptr};
+  template <int NE>
+  void set(Weights<NE>& wt, int n, int64_t, int64_t j, bool reverse,
+           typename ConvTP<T>::Workspace& ws, T*) const {
+    wt.w[n] = ws.w.data() + j * nw;
+    wt.w_adj[n] = reverse ? ws.w_adj.data() + j * nw : nullptr;
   }
   void end(int64_t n, const int64_t* ids, typename ConvTP<T>::Workspace& ws, T* r_adj) const {
     const int nb = mlp->in_dim();
@@ -278,23 +320,26 @@ struct MlpSource {
   }
 };
 
-// Weights from a radial table, evaluated edge by edge.
+// Weights from a radial table's spline pieces, evaluated inside the kernels.
 template <typename T>
 struct TableSource {
+  template <int NE>
+  using Weights = SplineWeights<T, NE>;
   const nn::RadialTable<T>* table;
   const T* r;
   int nw;
-  void begin(int64_t, const int64_t*, int64_t, bool reverse,
-             typename ConvTP<T>::Workspace& ws) const {
-    detail::grow(ws.w, size_t(4 * nw));  // one row per edge slot of a kernel call
-    if (reverse) detail::grow(ws.dw, size_t(4 * nw));
-  }
-  EdgeIO<T> edge(int64_t e, int64_t, bool reverse, typename ConvTP<T>::Workspace& ws, T* r_adj,
-                 int slot) const {
-    T* wv = ws.w.data() + slot * nw;
-    T* dw = reverse ? ws.dw.data() + slot * nw : nullptr;
-    table->evaluate(r[e], wv, dw);
-    return {wv, dw, nullptr, reverse ? r_adj + e : nullptr};
+  void begin(int64_t, const int64_t*, int64_t, bool, typename ConvTP<T>::Workspace&) const {}
+  template <int NE>
+  void set(Weights<NE>& wt, int n, int64_t e, int64_t, bool, typename ConvTP<T>::Workspace&,
+           T* r_adj) const {
+    const auto piece = table->piece(r[e]);
+    wt.c[n] = piece.c;
+    wt.t[n] = piece.t;
+    wt.t2[n] = T(2) * piece.t;
+    wt.t3[n] = T(3) * piece.t * piece.t;
+    wt.inv_h = piece.inv_h;
+    wt.r_adj[n] = r_adj ? r_adj + e : nullptr;
+    wt.width = nw;
   }
   void end(int64_t, const int64_t*, typename ConvTP<T>::Workspace&, T*) const {}
 };
@@ -346,11 +391,12 @@ void ConvTP<T>::forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, cons
         // edges in groups (sharing the loads and stores of Mi)
         auto call = [&](int64_t e, auto ne) {
           constexpr int NE = decltype(ne)::value;
-          const T *xs[NE], *Ks[NE], *wts[NE];
+          const T *xs[NE], *Ks[NE];
+          typename Source::template Weights<NE> wts;
           for (int n = 0; n < NE; ++n) {
             xs[n] = x + int64_t(g.senders[e + n]) * dx;
             Ks[n] = K + (e + n) * np;
-            wts[n] = src.edge(e + n, e + n - e0, false, w, nullptr, n).w;
+            src.set(wts, n, e + n, e + n - e0, false, w, nullptr);
           }
           edge_forward<W, NB, NE>(xs, Ks, wts, Mi);
         };
@@ -387,20 +433,18 @@ void ConvTP<T>::reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, cons
         // edges in groups (sharing the loads of xj and xj_adj)
         auto call = [&](int64_t k, auto ne) {
           constexpr int NE = decltype(ne)::value;
-          EdgeArgs<NE> args;
+          const T *Ks[NE], *Gr[NE];
+          T* Ya[NE];
+          typename Source::template Weights<NE> wts;
           for (int n = 0; n < NE; ++n) {
             const int64_t e = g.by_sender[k + n];
-            const EdgeIO<T> io = src.edge(e, k + n - k0, true, w, r_adj, n);
-            args.K[n] = K + e * np;
-            args.w[n] = io.w;
-            args.dw[n] = io.dw;
-            args.Gr[n] = M_adj + int64_t(g.receivers[e]) * dm;
-            args.w_adj[n] = io.w_adj;
-            args.Y_adj[n] = Y_adj + e * sh;
-            args.r_adj[n] = io.r_adj;
+            src.set(wts, n, e, k + n - k0, true, w, r_adj);
+            Ks[n] = K + e * np;
+            Gr[n] = M_adj + int64_t(g.receivers[e]) * dm;
+            Ya[n] = Y_adj + e * sh;
             prefetch(k + NE + n);
           }
-          edge_reverse<W, NB, NE>(xj, xj_adj, args);
+          edge_reverse<W, NB, NE>(xj, xj_adj, Ks, Gr, Ya, wts);
         };
         for_edge_groups<edges_per_call(NB)>(g.send_offsets[j], g.send_offsets[j + 1], call);
       }

@@ -42,7 +42,7 @@ class ConvTP {
 
   // Per-thread scratch for one batch of edges; grown once, then reused.
   struct Workspace {
-    std::vector<T> feats, w, dw, w_adj, feats_adj;
+    std::vector<T> feats, w, w_adj, feats_adj;
     typename nn::RadialMLP<T>::Workspace mlp;
   };
   using Workspaces = std::vector<Workspace>;
@@ -85,16 +85,14 @@ class ConvTP {
     int group_begin = 0, group_end = 0;  // the groups of those pairs
   };
   static constexpr int kMaxPairs = 256, kMaxMul = 1024, kMaxSh = 64, kBatchNodes = 4;
-  // Per-edge operands of a reverse kernel call over NE edges of one sender.
-  template <int NE>
-  struct EdgeArgs {
-    const T *K[NE], *w[NE], *dw[NE], *Gr[NE];
-    T *w_adj[NE], *Y_adj[NE], *r_adj[NE];
-  };
-  template <int W, int NB, int NE>
-  void edge_forward(const T* const* x, const T* const* K, const T* const* w, T* M) const;
-  template <int W, int NB, int NE>
-  void edge_reverse(const T* xj, T* xj_adj, const EdgeArgs<NE>& args) const;
+  // Kernels over NE edges; `Weights` gives each edge's radial weights and
+  // takes their adjoints (stored rows for the MLP, spline pieces evaluated
+  // in place for the table; conv_tp.cpp).
+  template <int W, int NB, int NE, typename Weights>
+  void edge_forward(const T* const* x, const T* const* K, const Weights& w, T* M) const;
+  template <int W, int NB, int NE, typename Weights>
+  void edge_reverse(const T* xj, T* xj_adj, const T* const* K, const T* const* Gr, T* const* Y_adj,
+                    const Weights& w) const;
   template <typename Source>
   void forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, const Source& src,
                     Workspaces& ws, T* M) const;
