@@ -222,9 +222,9 @@ void PairEquinet::load_model(const std::string& path) {
   if (comm->me == 0)
     utils::logmesg(lmp,
                    "pair equinet: model {} ({} {}, elements {}, cutoff {} A, {} layers, "
-                   "{} parameters, {})\n",
+                   "{} parameters, {}, code {})\n",
                    path, info.source, info.model_class, element_list(info.atomic_numbers), cutoff,
-                   num_layers, info.num_parameters, use_float32 ? "float32" : "float64");
+                   num_layers, info.num_parameters, use_float32 ? "float32" : "float64", info.isa);
 }
 
 void PairEquinet::map_types(int nnames, char** names) {

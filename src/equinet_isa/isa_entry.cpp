@@ -3,14 +3,21 @@
 // equinet/detail/isa_dispatch.hpp). Everything else in the variant is
 // compiled with hidden visibility, so no AVX code can be bound to by other
 // libraries; what the variant does not contain comes from libequinet.
+#include <string>
 #include <type_traits>
 
 #include "equinet/detail/isa_dispatch.hpp"
 #include "equinet/models/mace/mace_potential.hpp"
 
-#if !defined(EQUINET_ISA_NAME) || !defined(EQUINET_ISA_ENTRY)
-#error "EQUINET_ISA_NAME and EQUINET_ISA_ENTRY must be defined by the build"
+#if !defined(EQUINET_ISA_NAME) || !defined(EQUINET_ISA_ENTRY) || !defined(EQUINET_ISA_ABI_ENTRY)
+#error "EQUINET_ISA_NAME, EQUINET_ISA_ENTRY and EQUINET_ISA_ABI_ENTRY must be defined by the build"
 #endif
+
+// The layout this variant was compiled against (detail::abi_signature).
+extern "C" __attribute__((visibility("default"))) const char* EQUINET_ISA_ABI_ENTRY() {
+  static const std::string signature = equinet::detail::abi_signature();
+  return signature.c_str();
+}
 
 extern "C" __attribute__((visibility("default"))) equinet::Potential* EQUINET_ISA_ENTRY(
     const equinet::io::SafetensorsFile& file, const equinet::mace::MaceConfig& config,

@@ -154,6 +154,16 @@ const Loaded& load(size_t k) {
     l.error = file + ": entry point " + symbol + " not found";
     return l;  // keep the library mapped: harmless, and no unload races
   }
+  using AbiFunction = const char* (*)();
+  const std::string abi_symbol = symbol.substr(0, symbol.rfind("_make_mace_potential")) + "_abi";
+  void* abi = dlsym(handle, abi_symbol.c_str());
+  const std::string expected = abi_signature();
+  const std::string found = abi ? reinterpret_cast<AbiFunction>(abi)() : "none";
+  if (found != expected) {
+    l.error = file + " was built from a different equinet (layout '" + found + "', expected '" +
+              expected + "'): rebuild or remove it";
+    return l;
+  }
   l.factory = reinterpret_cast<MaceFactory>(entry);
 #else
   (void)k;

@@ -10,9 +10,25 @@
 
 #include <string>
 
+#include "equinet/io/safetensors.hpp"
+#include "equinet/models/mace/mace_config.hpp"
+#include "equinet/models/mace/mace_model.hpp"
 #include "equinet/models/mace/mace_potential.hpp"  // what a variant's entry point wraps
 
 namespace equinet::detail {
+
+// What libequinet and a variant must agree on to be used together: the
+// sizes of the types passed across the boundary, as each side was compiled.
+// A stale variant left beside a newer libequinet (a partial install, a
+// copied library) is then refused with a message instead of crashing.
+inline std::string abi_signature() {
+  return "equinet-isa-abi 1: " + std::to_string(sizeof(io::SafetensorsFile)) + " " +
+         std::to_string(sizeof(mace::MaceConfig)) + " " +
+         std::to_string(sizeof(mace::MaceOptions)) + " " + std::to_string(sizeof(Potential)) + " " +
+         std::to_string(sizeof(ModelInfo)) + " " + std::to_string(sizeof(Request)) + " " +
+         std::to_string(sizeof(Results)) + " " + std::to_string(sizeof(System)) + " " +
+         std::to_string(sizeof(Graph)) + " " + std::to_string(sizeof(LoadOptions));
+}
 
 // Signature of every variant's entry point (and of the generic factory):
 // a new MacePotential owned by the caller.
