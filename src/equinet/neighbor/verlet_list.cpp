@@ -55,6 +55,7 @@ void VerletNeighborList::filter(int64_t n, const double* pos, const double* cell
     return r2 < c2;
   };
   detail::grow(counts_, size_t(n) + 1);
+  detail::grow(kept_, size_t(c.n_edges()));
   // Coincident atoms: the first offender (lowest receiver) is reported.
   int64_t coincident = n;
   Kokkos::parallel_reduce(
@@ -63,7 +64,9 @@ void VerletNeighborList::filter(int64_t n, const double* pos, const double* cell
         int64_t k = 0;
         for (int64_t e = c.offsets[i]; e < c.offsets[i + 1]; ++e) {
           double r2;
-          if (keep(i, e, r2)) ++k;
+          const bool in = keep(i, e, r2);
+          kept_[e] = in;
+          k += in;
           if (r2 < 1e-16) first = std::min(first, i);
         }
         counts_[i] = k;
@@ -86,8 +89,7 @@ void VerletNeighborList::filter(int64_t n, const double* pos, const double* cell
   detail::parallel_for("eq.verlet_fill", n, [&](int64_t i) {
     int64_t o = out.offsets[i];
     for (int64_t e = c.offsets[i]; e < c.offsets[i + 1]; ++e) {
-      double r2;
-      if (!keep(i, e, r2)) continue;
+      if (!kept_[e]) continue;
       out.senders[o] = c.senders[e];
       for (int d = 0; d < 3; ++d) {
         out.shifts[3 * o + d] = c.shifts[3 * e + d];

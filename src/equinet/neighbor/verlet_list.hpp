@@ -42,6 +42,7 @@ class VerletNeighborList {
   bool pbc_[3] = {};
   std::vector<double> reference_;  // positions at the last build
   std::vector<int64_t> counts_;
+  std::vector<unsigned char> kept_;  // per candidate: within the cutoff now
 };
 
 }  // namespace equinet::neighbor
