@@ -151,3 +151,33 @@ TEST(SphericalHarmonics, RotateWithOrthogonalWignerD) {
     }
   }
 }
+
+// The batched form (several vectors per SIMD register for lmax <= 3) gives
+// the single-vector values and gradients, for every lmax path and batch
+// sizes that leave partly filled registers.
+TYPED_TEST(SphericalHarmonicsGradient, BatchEqualsSingleVectors) {
+  using T = TypeParam;
+  std::mt19937 rng(11);
+  std::normal_distribution<double> g;
+  for (int L = 0; L <= 4; ++L)
+    for (int count : {1, 3, 17, 40}) {
+      const int n = sh_size(L);
+      std::vector<T> r(3 * count), y(count * n), grad(count * 3 * n), y1(n), g1(3 * n);
+      for (auto& x : r) x = T(2 * g(rng));
+      spherical_harmonics_batch<T>(L, count, r.data(), y.data(), grad.data());
+      for (int e = 0; e < count; ++e) {
+        spherical_harmonics<T>(L, r.data() + 3 * e, y1.data(), g1.data());
+        const double tol = std::is_same<T, float>::value ? 1e-5 : 1e-13;
+        for (int k = 0; k < n; ++k)
+          EXPECT_NEAR(double(y[e * n + k]), double(y1[k]), tol * (1 + std::abs(double(y1[k]))))
+              << "L=" << L << " e=" << e << " k=" << k;
+        for (int k = 0; k < 3 * n; ++k)
+          EXPECT_NEAR(double(grad[e * 3 * n + k]), double(g1[k]),
+                      tol * (1 + std::abs(double(g1[k]))))
+              << "L=" << L << " e=" << e << " k=" << k;
+      }
+      std::vector<T> y_only(count * n);
+      spherical_harmonics_batch<T>(L, count, r.data(), y_only.data());
+      for (int k = 0; k < count * n; ++k) EXPECT_EQ(y_only[k], y[k]);
+    }
+}

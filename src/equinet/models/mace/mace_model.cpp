@@ -371,15 +371,18 @@ void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool
     grow(r_adj_, size_t(E));
   }
   detail::phase("edges: Y and radial basis", [&] {
-    parallel_for("eq.edges", E, [&](int64_t e) {
-      const T* v = g.vectors.data() + 3 * e;
-      const T r = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
-      lengths_[e] = r;
-      so3::spherical_harmonics<T>(lmax, v, Y_.data() + e * nsh,
-                                  gradients ? dY_.data() + e * nsh * 3 : nullptr);
-      if (basis)
-        radial_basis_.evaluate(r, config_.apply_cutoff, feats_.data() + e * nb,
-                               gradients ? dfeats_.data() + e * nb : nullptr);
+    parallel_rows("eq.edges", E, [&](int64_t b, int64_t end) {
+      so3::spherical_harmonics_batch<T>(lmax, end - b, g.vectors.data() + 3 * b,
+                                        Y_.data() + b * nsh,
+                                        gradients ? dY_.data() + b * nsh * 3 : nullptr);
+      for (int64_t e = b; e < end; ++e) {
+        const T* v = g.vectors.data() + 3 * e;
+        const T r = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+        lengths_[e] = r;
+        if (basis)
+          radial_basis_.evaluate(r, config_.apply_cutoff, feats_.data() + e * nb,
+                                 gradients ? dfeats_.data() + e * nb : nullptr);
+      }
     });
   });
 
