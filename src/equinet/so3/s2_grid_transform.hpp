@@ -55,6 +55,13 @@ class S2GridTransform {
   T weight(int ring) const { return weights_[ring]; }
   // Unit vector of point j of ring i.
   void point(int ring, int j, double r[3]) const;
+  // Table entry Λ_lm(θ_ring) of `basis` (the polar factor; 0 where the basis
+  // vanishes, e.g. the azimuthal gradient of m = 0), as used by synthesis.
+  T legendre(RingBasis basis, int ring, int lm) const {
+    return legendre_[static_cast<int>(basis)][size_t(ring) * n_lm_ + lm];
+  }
+  // n_azimuth % 4 == 0: the azimuth stage uses the symmetries φ -> -φ, φ -> φ+π.
+  bool symmetric_azimuth() const { return fast_; }
   // Scratch (elements of T) that synthesis/synthesis_transpose need for C channels.
   std::size_t scratch_size(int C) const {
     return std::size_t(2 * lmax_ + 1 + 4 * (n_azimuth_ / 4 + 1)) * C;
