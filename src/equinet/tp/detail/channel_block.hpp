@@ -20,51 +20,60 @@ class ChannelBlockLayout {
   // `irreps`: one block per degree at most (a spherical function), degrees <= L.
   ChannelBlockLayout(const so3::Irreps& irreps, int L) : order_(L), row_dim_(irreps.dim()) {
     C_ = irreps.size() ? irreps[0].mul : 0;
-    std::vector<int> off(size_t(L) + 1, -1);
-    for (size_t b = 0; b < irreps.size(); ++b) off[irreps[b].ir.l] = irreps.offset(b);
-    for (int i = 0; i < order_.size(); ++i) {
-      const int lm = order_.lm(i), l = int(std::lround(std::floor(std::sqrt(double(lm))))),
-                m = lm - l * l - l;
-      base_.push_back(off[l] < 0 ? -1 : off[l] + m + l);
-      dim_.push_back(2 * l + 1);
+    std::vector<int> row_of_lm(size_t(order_.size()));
+    for (int i = 0; i < order_.size(); ++i) row_of_lm[order_.lm(i)] = i;
+    std::vector<bool> present(size_t(L) + 1, false);
+    for (size_t b = 0; b < irreps.size(); ++b) {
+      const int l = irreps[b].ir.l;
+      present[l] = true;
+      Block blk{irreps.offset(b), 2 * l + 1, {}};
+      for (int m = -l; m <= l; ++m) blk.rows.push_back(row_of_lm[l * l + l + m]);
+      blocks_.push_back(blk);
     }
+    for (int l = 0; l <= L; ++l)
+      if (!present[l])
+        for (int m = -l; m <= l; ++m) absent_rows_.push_back(row_of_lm[l * l + l + m]);
   }
   const so3::MParityOrder& order() const { return order_; }
   int channels() const { return C_; }
   int row_dim() const { return row_dim_; }
   int rows() const { return order_.size(); }
 
-  // Xm[i*Kc + k] = x[base_i + (c0+k) dim_i], 0 past C or for absent degrees.
+  // Xm[row(l,m)*Kc + k] = x[offset_l + (c0+k)(2l+1) + l+m], 0 past C or for
+  // absent degrees. Reads x in memory order.
   template <typename T>
   void gather(const T* x, int c0, int Kc, T* Xm) const {
     const int n = std::min(Kc, C_ - c0);
-    for (int i = 0; i < order_.size(); ++i) {
-      T* d = Xm + size_t(i) * Kc;
-      if (base_[i] < 0) {
-        std::fill(d, d + Kc, T(0));
-        continue;
-      }
-      const T* s = x + base_[i] + size_t(c0) * dim_[i];
-      for (int k = 0; k < n; ++k) d[k] = s[size_t(k) * dim_[i]];
-      for (int k = n; k < Kc; ++k) d[k] = T(0);
+    for (const Block& b : blocks_) {
+      const T* s = x + b.offset + size_t(c0) * b.dim;
+      for (int k = 0; k < n; ++k, s += b.dim)
+        for (int m = 0; m < b.dim; ++m) Xm[size_t(b.rows[m]) * Kc + k] = s[m];
+      for (int m = 0; m < b.dim; ++m)
+        std::fill(Xm + size_t(b.rows[m]) * Kc + n, Xm + size_t(b.rows[m] + 1) * Kc, T(0));
     }
+    for (int i : absent_rows_) std::fill(Xm + size_t(i) * Kc, Xm + size_t(i + 1) * Kc, T(0));
   }
-  // x[base_i + (c0+k) dim_i] = Zm[i*Kc + k] for present degrees and channels < C.
+  // x[offset_l + (c0+k)(2l+1) + l+m] = Zm[row(l,m)*Kc + k] for present degrees
+  // and channels < C. Writes x in memory order.
   template <typename T>
   void scatter(const T* Zm, int c0, int Kc, T* x) const {
     const int n = std::min(Kc, C_ - c0);
-    for (int i = 0; i < order_.size(); ++i) {
-      if (base_[i] < 0) continue;
-      const T* s = Zm + size_t(i) * Kc;
-      T* d = x + base_[i] + size_t(c0) * dim_[i];
-      for (int k = 0; k < n; ++k) d[size_t(k) * dim_[i]] = s[k];
+    for (const Block& b : blocks_) {
+      T* d = x + b.offset + size_t(c0) * b.dim;
+      for (int k = 0; k < n; ++k, d += b.dim)
+        for (int m = 0; m < b.dim; ++m) d[m] = Zm[size_t(b.rows[m]) * Kc + k];
     }
   }
 
  private:
   so3::MParityOrder order_;
   int C_ = 0, row_dim_ = 0;
-  std::vector<int> base_, dim_;
+  struct Block {
+    int offset, dim;
+    std::vector<int> rows;  // row of component m (0..2l) in the m-parity order
+  };
+  std::vector<Block> blocks_;
+  std::vector<int> absent_rows_;
 };
 
 }  // namespace equinet::tp::detail
