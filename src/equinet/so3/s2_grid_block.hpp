@@ -172,7 +172,7 @@ class S2GridBlock {
       const T* ce = &lam_[b][size_t(order_.offset(m, qe)) * n_pairs_ * W];
       const T* co = &lam_[b][size_t(order_.offset(m, qo)) * n_pairs_ * W];
       const ptrdiff_t ks = ptrdiff_t(n_pairs_) * W;
-      for_tiles<2>(n_pairs_, [&](int p0, auto r) {
+      for_tiles<(K > 2 ? 1 : 2)>(n_pairs_, [&](int p0, auto r) {
         constexpr int R = decltype(r)::value;
         vec e[R][K], o[R][K];
         tile<K, R>(ne, ce + size_t(p0) * W, W, ks, xe, Kc, e);
@@ -199,7 +199,7 @@ class S2GridBlock {
       const T* data = F + size_t(parts.off[P]) * Kc;
       const T* coef = &trig_[size_t(P) * kmax_ * nj_ * W];
       const int n = parts.n[P];
-      for_tiles<4>(nj_, [&](int j0, auto r) {
+      for_tiles<(K > 2 ? 2 : 4)>(nj_, [&](int j0, auto r) {
         constexpr int R = decltype(r)::value;
         vec a[R][K];
         tile<K, R>(n, coef + size_t(j0) * W, W, ptrdiff_t(nj_) * W, data, Kc, a);
@@ -251,7 +251,7 @@ class S2GridBlock {
     for (int P = 0; P < 4; ++P) {
       const T* data = Q + size_t(P) * nj_ * Kc;
       const T* coef = &trig_[size_t(P) * kmax_ * nj_ * W];
-      for_tiles<4>(parts.n[P], [&](int k0, auto r) {
+      for_tiles<(K > 2 ? 2 : 4)>(parts.n[P], [&](int k0, auto r) {
         constexpr int R = decltype(r)::value;
         vec a[R][K];
         tile<K, R>(nj_, coef + size_t(k0) * nj_ * W, ptrdiff_t(nj_) * W, W, data, Kc, a);
@@ -298,7 +298,7 @@ class S2GridBlock {
         const T* data = GP + (size_t(2 * slot + eo) * n_pairs_) * Kc;
         const T* coef = &lam_[b][size_t(order_.offset(m, q)) * n_pairs_ * W];
         T* z = Zm + size_t(ord.offset(m, q)) * Kc;
-        for_tiles<4>(ord.count(m, q), [&](int k0, auto r) {
+        for_tiles<(K > 2 ? 2 : 4)>(ord.count(m, q), [&](int k0, auto r) {
           constexpr int R = decltype(r)::value;
           vec a[R][K];
           tile<K, R>(n_pairs_, coef + size_t(k0) * n_pairs_ * W, ptrdiff_t(n_pairs_) * W, W, data,

@@ -25,7 +25,7 @@ int degree_checked(GridProductKind kind, const so3::Irreps& in1, const so3::Irre
 }
 
 // Registers of W lanes per channel block (Kc = kRegs * W channels).
-constexpr int kRegs = 2;
+constexpr int kRegs = 4;
 
 }  // namespace
 

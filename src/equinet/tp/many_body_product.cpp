@@ -33,7 +33,7 @@ int checked_nu(int nu_max, const so3::Irreps& in, const so3::Irreps& out) {
 }
 
 // Registers of W lanes per channel block (Kc = kRegs * W channels).
-constexpr int kRegs = 2;
+constexpr int kRegs = 4;
 
 }  // namespace
 
