@@ -145,11 +145,7 @@ class S2GridBlock {
   int n_azimuth() const { return n_az_; }
   T weight(int ring) const { return weight_[ring]; }
 
-  // Scratch sizes (elements of T) for a block of K registers.
-  template <int K>
-  static constexpr int block() {
-    return K * W;
-  }
+  // Scratch sizes, in rows of Kc values:
   // Legendre-stage rows of all rings for degree L.
   size_t legendre_rows(int L) const { return size_t(n_polar_) * (2 * L + 1); }
   // scratch of azimuth_synthesis / azimuth_transpose (rows)

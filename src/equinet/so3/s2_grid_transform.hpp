@@ -19,6 +19,10 @@
 // exact with n_az > D points. Hence n_polar >= floor(D/2)+1, n_az >= D+1.
 // The (lmax, degree) constructor rounds n_az up to a multiple of 4 (fast path).
 //
+// The grid tensor products use the channel-blocked, ring-paired kernels of
+// s2_grid_block.hpp on the tables of this class; synthesis/synthesis_transpose
+// here are the ring-by-ring reference (tests) and work for any n_azimuth.
+//
 // Layouts: coefficients X[lm * C + c] (lm = l*l+l+m, channel fastest), ring
 // values V[j * C + c]. Tables are built in double and stored as T.
 #pragma once
