@@ -190,20 +190,7 @@ class S2GridBlock {
   template <int K>
   void azimuth_synthesis(int L, const T* F, T* V, T* S) const {
     constexpr int Kc = K * W;
-    const PartOrder parts(L);
-    for (int P = 0; P < 4; ++P) {
-      const T* data = F + size_t(parts.off[P]) * Kc;
-      const T* coef = &trig_[size_t(P) * kmax_ * nj_ * W];
-      const int n = parts.n[P];
-      for_tiles<(K > 2 ? 2 : 4)>(nj_, [&](int j0, auto r) {
-        constexpr int R = decltype(r)::value;
-        vec a[R][K];
-        tile<K, R>(n, coef + size_t(j0) * W, W, ptrdiff_t(nj_) * W, data, Kc, a);
-        for (int i = 0; i < R; ++i)
-          for (int v = 0; v < K; ++v)
-            Ln::store(S + (size_t(P * nj_ + j0 + i)) * Kc + v * W, a[i][v]);
-      });
-    }
+    azimuth_sums<K>(L, F, S);
     // values at φ_j, -φ_j, φ_j+π, π-φ_j from the even/odd cos/sin sums
     const int n = n_az_, h = n / 2;
     for (int j = 0; j < nj_; ++j) {
@@ -243,6 +230,69 @@ class S2GridBlock {
         Ln::store(Q + size_t(3 * nj_ + j) * Kc + v * W, half * (r - u));
       }
     }
+    azimuth_project<K>(L, Q, G);
+  }
+
+  // The azimuth stage in parts: S[P][j] (4 nj rows) = the four sums (cos/sin,
+  // even/odd m) of one ring's Legendre rows F (part order of L) at φ_j, j <= n/4.
+  template <int K>
+  void azimuth_sums(int L, const T* F, T* S) const {
+    constexpr int Kc = K * W;
+    const PartOrder parts(L);
+    for (int P = 0; P < 4; ++P) {
+      const T* data = F + size_t(parts.off[P]) * Kc;
+      const T* coef = &trig_[size_t(P) * kmax_ * nj_ * W];
+      const int n = parts.n[P];
+      for_tiles<(K > 2 ? 2 : 4)>(nj_, [&](int j0, auto r) {
+        constexpr int R = decltype(r)::value;
+        vec a[R][K];
+        tile<K, R>(n, coef + size_t(j0) * W, W, ptrdiff_t(nj_) * W, data, Kc, a);
+        for (int i = 0; i < R; ++i)
+          for (int v = 0; v < K; ++v)
+            Ln::store(S + (size_t(P * nj_ + j0 + i)) * Kc + v * W, a[i][v]);
+      });
+    }
+  }
+
+  // Pointwise on the ring without storing ring values: from the sums S[in] of N
+  // inputs (azimuth_sums), op(a, h) maps the N values at the four points
+  // φ_j, -φ_j, φ_j+π, π-φ_j (a[N][4]) to M values h[M][4]; Q[out] receives
+  // what azimuth_transpose would form from the M ring functions (input of
+  // azimuth_project). Same arithmetic as azimuth_synthesis + op + azimuth_transpose.
+  template <int K, int N, int M, class Op>
+  void pointwise(const T* const (&S)[N], const Op& op, T* const (&Q)[M]) const {
+    constexpr int Kc = K * W;
+    const int n = n_az_;
+    for (int j = 0; j < nj_; ++j) {
+      const vec half = Ln::splat((j == 0 || 4 * j == n) ? T(0.5) : T(1));
+      for (int v = 0; v < K; ++v) {
+        vec a[N][4], hv[M][4];
+        for (int i = 0; i < N; ++i) {
+          const T* s = S[i] + size_t(j) * Kc + v * W;
+          const vec ce = Ln::load(s), co = Ln::load(s + size_t(nj_) * Kc),
+                    se = Ln::load(s + size_t(2 * nj_) * Kc),
+                    so = Ln::load(s + size_t(3 * nj_) * Kc);
+          const vec p = ce + co, q = ce - co, r = se + so, u = se - so;
+          a[i][0] = p + r, a[i][1] = p - r, a[i][2] = q + u, a[i][3] = q - u;
+        }
+        op(a, hv);
+        for (int o = 0; o < M; ++o) {
+          const vec p = hv[o][0] + hv[o][1], q = hv[o][2] + hv[o][3], r = hv[o][0] - hv[o][1],
+                    u = hv[o][2] - hv[o][3];
+          T* d = Q[o] + size_t(j) * Kc + v * W;
+          Ln::store(d, half * (p + q));
+          Ln::store(d + size_t(nj_) * Kc, half * (p - q));
+          Ln::store(d + size_t(2 * nj_) * Kc, half * (r + u));
+          Ln::store(d + size_t(3 * nj_) * Kc, half * (r - u));
+        }
+      }
+    }
+  }
+
+  // G (part order of L) = the transposed azimuth sums of Q[P][j] (4 nj rows).
+  template <int K>
+  void azimuth_project(int L, const T* Q, T* G) const {
+    constexpr int Kc = K * W;
     const PartOrder parts(L);
     for (int P = 0; P < 4; ++P) {
       const T* data = Q + size_t(P) * nj_ * Kc;

@@ -51,12 +51,14 @@ GridTensorProduct<T>::GridTensorProduct(GridProductKind kind, const so3::Irreps&
 template <typename T>
 void GridTensorProduct<T>::forward(int rows, const T* x, const T* y, T* z) {
   constexpr int K = kRegs, Kc = K * so3::S2GridBlock<T>::W;
-  const int C = desc_.channels(), na = grid_.n_azimuth(), np = grid_.n_polar();
+  using vec = typename so3::S2GridBlock<T>::vec;
+  using Ln = typename so3::S2GridBlock<T>::Ln;
+  const int C = desc_.channels(), np = grid_.n_polar();
   const bool vector = kind_ == GridProductKind::VectorGaunt;
   const size_t nf1 = block_.legendre_rows(L1_), nf2 = block_.legendre_rows(L2_),
                ng = block_.legendre_rows(L3_), nbuf = vector ? 2 : 1;
   const size_t rows_needed = in1_.rows() + in2_.rows() + out_.rows() + nbuf * (nf1 + nf2) + ng +
-                             5 * size_t(na) + block_.azimuth_scratch_rows() + block_.pair_rows(L3_);
+                             6 * block_.azimuth_scratch_rows() + block_.pair_rows(L3_);
   ws_.reserve(rows_needed * Kc);
   const so3::RingBasis b1 = vector ? RingBasis::PolarGradient : RingBasis::Value,
                        b2 = RingBasis::AzimuthalGradient;
@@ -67,9 +69,9 @@ void GridTensorProduct<T>::forward(int rows, const T* x, const T* y, T* z) {
     T* FX = Z + size_t(out_.rows()) * Kc;  // [ring][slot], then the φ-gradient's
     T* FY = FX + nbuf * nf1 * Kc;
     T* G = FY + nbuf * nf2 * Kc;
-    T* A = G + ng * Kc;  // ring values A, A2 (x); B, B2 (y); H (product)
-    T *A2 = A + size_t(na) * Kc, *B = A2 + size_t(na) * Kc, *B2 = B + size_t(na) * Kc,
-      *H = B2 + size_t(na) * Kc, *S = H + size_t(na) * Kc;
+    // azimuth sums (4 per group j) of x, x's φ-gradient, y, y's φ-gradient; Q product
+    const size_t ns = block_.azimuth_scratch_rows() * Kc;
+    T *SX = G + ng * Kc, *SX2 = SX + ns, *SY = SX2 + ns, *SY2 = SY + ns, *Q = SY2 + ns, *S = Q + ns;
     T* GP = S + block_.azimuth_scratch_rows() * Kc;
     const T* xr = x + size_t(r) * in1_.row_dim();
     const T* yr = y + size_t(r) * in2_.row_dim();
@@ -85,18 +87,28 @@ void GridTensorProduct<T>::forward(int rows, const T* x, const T* y, T* z) {
       }
       for (int i = 0; i < np; ++i) {
         const size_t o1 = size_t(i) * (2 * L1_ + 1) * Kc, o2 = size_t(i) * (2 * L2_ + 1) * Kc;
-        const T w = grid_.weight(i);
-        block_.template azimuth_synthesis<K>(L1_, FX + o1, A, S);
-        block_.template azimuth_synthesis<K>(L2_, FY + o2, B, S);
-        const size_t n = size_t(na) * Kc;
+        const vec w = Ln::splat(grid_.weight(i));
+        block_.template azimuth_sums<K>(L1_, FX + o1, SX);
+        block_.template azimuth_sums<K>(L2_, FY + o2, SY);
         if (!vector) {
-          for (size_t q = 0; q < n; ++q) H[q] = w * A[q] * B[q];
+          block_.template pointwise<K>({SX, SY},
+                                       [&](const vec(&a)[2][4], vec(&h)[1][4]) {
+                                         for (int p = 0; p < 4; ++p)
+                                           h[0][p] = w * a[0][p] * a[1][p];
+                                       },
+                                       {Q});
         } else {
-          block_.template azimuth_synthesis<K>(L1_, FX + nf1 * Kc + o1, A2, S);
-          block_.template azimuth_synthesis<K>(L2_, FY + nf2 * Kc + o2, B2, S);
-          for (size_t q = 0; q < n; ++q) H[q] = w * (A[q] * B2[q] - A2[q] * B[q]);
+          block_.template azimuth_sums<K>(L1_, FX + nf1 * Kc + o1, SX2);
+          block_.template azimuth_sums<K>(L2_, FY + nf2 * Kc + o2, SY2);
+          // h = fθ gφ - fφ gθ
+          block_.template pointwise<K>({SX, SX2, SY, SY2},
+                                       [&](const vec(&a)[4][4], vec(&h)[1][4]) {
+                                         for (int p = 0; p < 4; ++p)
+                                           h[0][p] = w * (a[0][p] * a[3][p] - a[1][p] * a[2][p]);
+                                       },
+                                       {Q});
         }
-        block_.template azimuth_transpose<K>(L3_, H, G + size_t(i) * (2 * L3_ + 1) * Kc, S);
+        block_.template azimuth_project<K>(L3_, Q, G + size_t(i) * (2 * L3_ + 1) * Kc);
       }
       block_.template legendre_transpose<K>(RingBasis::Value, out_.order(), G, GP, Z, false);
       out_.scatter(Z, c0, Kc, zr);
@@ -108,13 +120,14 @@ template <typename T>
 void GridTensorProduct<T>::reverse(int rows, const T* x, const T* y, const T* z_adj, T* x_adj,
                                    T* y_adj) {
   constexpr int K = kRegs, Kc = K * so3::S2GridBlock<T>::W;
-  const int C = desc_.channels(), na = grid_.n_azimuth(), np = grid_.n_polar();
+  using vec = typename so3::S2GridBlock<T>::vec;
+  using Ln = typename so3::S2GridBlock<T>::Ln;
+  const int C = desc_.channels(), np = grid_.n_polar();
   const bool vector = kind_ == GridProductKind::VectorGaunt;
   const size_t nf1 = block_.legendre_rows(L1_), nf2 = block_.legendre_rows(L2_),
                nf3 = block_.legendre_rows(L3_), nbuf = vector ? 2 : 1;
   const size_t rows_needed = 2 * (in1_.rows() + in2_.rows()) + out_.rows() +
-                             2 * nbuf * (nf1 + nf2) + nf3 + 6 * size_t(na) +
-                             block_.azimuth_scratch_rows() +
+                             2 * nbuf * (nf1 + nf2) + nf3 + 10 * block_.azimuth_scratch_rows() +
                              std::max(block_.pair_rows(L1_), block_.pair_rows(L2_));
   ws_.reserve(rows_needed * Kc);
   const so3::RingBasis b1 = vector ? RingBasis::PolarGradient : RingBasis::Value,
@@ -130,9 +143,10 @@ void GridTensorProduct<T>::reverse(int rows, const T* x, const T* y, const T* z_
     T* GX = FY + nbuf * nf2 * Kc;  // transposed azimuth stage for x_adj (θ, then φ basis)
     T* GY = GX + nbuf * nf1 * Kc;
     T* FZ = GY + nbuf * nf2 * Kc;
-    T* A = FZ + nf3 * Kc;
-    T *A2 = A + size_t(na) * Kc, *B = A2 + size_t(na) * Kc, *B2 = B + size_t(na) * Kc,
-      *Ha = B2 + size_t(na) * Kc, *Gr = Ha + size_t(na) * Kc, *S = Gr + size_t(na) * Kc;
+    // azimuth sums of z_adj, x (θ, φ), y (θ, φ); Q for x_adj (θ, φ), y_adj (θ, φ)
+    const size_t ns = block_.azimuth_scratch_rows() * Kc;
+    T *SZ = FZ + nf3 * Kc, *SX = SZ + ns, *SX2 = SX + ns, *SY = SX2 + ns, *SY2 = SY + ns,
+      *QX = SY2 + ns, *QX2 = QX + ns, *QY = QX2 + ns, *QY2 = QY + ns, *S = QY2 + ns;
     T* GP = S + block_.azimuth_scratch_rows() * Kc;
     const T* xr = x + size_t(r) * in1_.row_dim();
     const T* yr = y + size_t(r) * in2_.row_dim();
@@ -150,31 +164,43 @@ void GridTensorProduct<T>::reverse(int rows, const T* x, const T* y, const T* z_
         block_.template legendre_synthesis<K>(b2, in1_.order(), X, FX + nf1 * Kc);
         block_.template legendre_synthesis<K>(b2, in2_.order(), Y, FY + nf2 * Kc);
       }
-      const size_t n = size_t(na) * Kc;
       for (int i = 0; i < np; ++i) {
         const size_t o1 = size_t(i) * (2 * L1_ + 1) * Kc, o2 = size_t(i) * (2 * L2_ + 1) * Kc;
-        const T w = grid_.weight(i);
-        block_.template azimuth_synthesis<K>(L3_, FZ + size_t(i) * (2 * L3_ + 1) * Kc, Ha, S);
-        for (size_t q = 0; q < n; ++q) Ha[q] *= w;  // adjoint of the projection
-        block_.template azimuth_synthesis<K>(L1_, FX + o1, A, S);
-        block_.template azimuth_synthesis<K>(L2_, FY + o2, B, S);
+        const vec w = Ln::splat(grid_.weight(i));  // adjoint of the projection
+        block_.template azimuth_sums<K>(L3_, FZ + size_t(i) * (2 * L3_ + 1) * Kc, SZ);
+        block_.template azimuth_sums<K>(L1_, FX + o1, SX);
+        block_.template azimuth_sums<K>(L2_, FY + o2, SY);
         if (!vector) {
-          for (size_t q = 0; q < n; ++q) Gr[q] = Ha[q] * B[q];
-          block_.template azimuth_transpose<K>(L1_, Gr, GX + o1, S);
-          for (size_t q = 0; q < n; ++q) Gr[q] = Ha[q] * A[q];
-          block_.template azimuth_transpose<K>(L2_, Gr, GY + o2, S);
+          block_.template pointwise<K>({SZ, SX, SY},
+                                       [&](const vec(&a)[3][4], vec(&h)[2][4]) {
+                                         for (int p = 0; p < 4; ++p) {
+                                           const vec ha = w * a[0][p];
+                                           h[0][p] = ha * a[2][p];
+                                           h[1][p] = ha * a[1][p];
+                                         }
+                                       },
+                                       {QX, QY});
+          block_.template azimuth_project<K>(L1_, QX, GX + o1);
+          block_.template azimuth_project<K>(L2_, QY, GY + o2);
         } else {
           // h = Aθ Bφ - Aφ Bθ
-          block_.template azimuth_synthesis<K>(L1_, FX + nf1 * Kc + o1, A2, S);
-          block_.template azimuth_synthesis<K>(L2_, FY + nf2 * Kc + o2, B2, S);
-          for (size_t q = 0; q < n; ++q) Gr[q] = Ha[q] * B2[q];
-          block_.template azimuth_transpose<K>(L1_, Gr, GX + o1, S);
-          for (size_t q = 0; q < n; ++q) Gr[q] = -Ha[q] * B[q];
-          block_.template azimuth_transpose<K>(L1_, Gr, GX + nf1 * Kc + o1, S);
-          for (size_t q = 0; q < n; ++q) Gr[q] = Ha[q] * A[q];
-          block_.template azimuth_transpose<K>(L2_, Gr, GY + nf2 * Kc + o2, S);
-          for (size_t q = 0; q < n; ++q) Gr[q] = -Ha[q] * A2[q];
-          block_.template azimuth_transpose<K>(L2_, Gr, GY + o2, S);
+          block_.template azimuth_sums<K>(L1_, FX + nf1 * Kc + o1, SX2);
+          block_.template azimuth_sums<K>(L2_, FY + nf2 * Kc + o2, SY2);
+          block_.template pointwise<K>({SZ, SX, SX2, SY, SY2},
+                                       [&](const vec(&a)[5][4], vec(&h)[4][4]) {
+                                         for (int p = 0; p < 4; ++p) {
+                                           const vec ha = w * a[0][p];
+                                           h[0][p] = ha * a[4][p];   // x_adj, θ basis: Ha Bφ
+                                           h[1][p] = -ha * a[3][p];  // x_adj, φ basis: -Ha Bθ
+                                           h[2][p] = -ha * a[2][p];  // y_adj, θ basis: -Ha Aφ
+                                           h[3][p] = ha * a[1][p];   // y_adj, φ basis: Ha Aθ
+                                         }
+                                       },
+                                       {QX, QX2, QY, QY2});
+          block_.template azimuth_project<K>(L1_, QX, GX + o1);
+          block_.template azimuth_project<K>(L1_, QX2, GX + nf1 * Kc + o1);
+          block_.template azimuth_project<K>(L2_, QY, GY + o2);
+          block_.template azimuth_project<K>(L2_, QY2, GY + nf2 * Kc + o2);
         }
       }
       block_.template legendre_transpose<K>(b1, in1_.order(), GX, GP, Xa, false);
