@@ -382,6 +382,74 @@ TEST(FloatPrecision, EveryProductForwardAndReverseMatchesDouble) {
   }
 }
 
+// ---- channel blocks and ring pairs of the grid kernels ---------------------------
+
+// The grid kernels run on blocks of channels (a few SIMD registers) and on
+// pairs of mirror rings: channel counts that are not multiples of the block
+// (1, 3, 33) or span several blocks (8, 33), grids with odd and even numbers
+// of rings, L = 0; forward and reverse against the CG product, float against double.
+TEST(GridKernels, ChannelBlocksAndRingPairsMatchCG) {
+  const int rows = 2;
+  for (int C : {1, 3, 8, 33})
+    for (int L : {0, 1, 2, 5})
+      for (int trunc : {0, 1}) {  // outputs to 2L (odd ring count) or 2L-1 (even, Gaunt)
+        const int L3 = std::max(0, 2 * L - trunc);
+        const auto in = sh_irreps(C, L), out = sh_irreps(C, L3), pout = sh_irreps(C, L3, -1);
+        for (auto kind : {GridProductKind::Gaunt, GridProductKind::VectorGaunt}) {
+          const bool vec = kind == GridProductKind::VectorGaunt;
+          const auto& o = vec ? pout : out;
+          const auto d = vec ? vector_gaunt_description(in, in, o) : gaunt_description(in, in, o);
+          auto g = std::make_shared<GridTensorProduct<double>>(kind, in, in, o);
+          const Bilinear a = wrap(g, in, in, o), b = cg(d);
+          const std::string what = "C=" + std::to_string(C) + " L=" + std::to_string(L) +
+                                   " L3=" + std::to_string(L3) + (vec ? " vector" : " Gaunt") +
+                                   " rings=" + std::to_string(g->grid().n_polar());
+          const auto x = random_vector(size_t(rows) * in.dim(), 100 + C + L);
+          const auto y = random_vector(size_t(rows) * in.dim(), 200 + C + L);
+          const auto za = random_vector(size_t(rows) * o.dim(), 300 + C + L);
+          EXPECT_LT(rel_diff(apply(a, rows, x, y), apply(b, rows, x, y)), 1e-12) << what;
+          std::vector<double> xa(x.size()), ya(y.size()), xb(x.size()), yb(y.size());
+          a.reverse(rows, x.data(), y.data(), za.data(), xa.data(), ya.data());
+          b.reverse(rows, x.data(), y.data(), za.data(), xb.data(), yb.data());
+          EXPECT_LT(rel_diff(xa, xb), 1e-12) << what;
+          EXPECT_LT(rel_diff(ya, yb), 1e-12) << what;
+          // float: the same blocks with twice the lanes
+          GridTensorProduct<float> f(kind, in, in, o);
+          std::vector<float> xf(x.begin(), x.end()), yf(y.begin(), y.end()),
+              zaf(za.begin(), za.end()), zf(za.size()), xaf(x.size()), yaf(y.size());
+          f.forward(rows, xf.data(), yf.data(), zf.data());
+          f.reverse(rows, xf.data(), yf.data(), zaf.data(), xaf.data(), yaf.data());
+          const auto z = apply(b, rows, x, y);
+          EXPECT_LT(rel_diff(std::vector<double>(zf.begin(), zf.end()), z), 2e-5) << what;
+          EXPECT_LT(rel_diff(std::vector<double>(xaf.begin(), xaf.end()), xb), 2e-5) << what;
+          EXPECT_LT(rel_diff(std::vector<double>(yaf.begin(), yaf.end()), yb), 2e-5) << what;
+        }
+      }
+}
+
+// a^2 of the many-body product is the Gaunt product (a, a); its gradient is
+// x_adj + y_adj of that product at x = y = a. Channel counts as above.
+TEST(GridKernels, ManyBodySquareMatchesGauntForEveryChannelCount) {
+  const int rows = 2;
+  for (int C : {1, 3, 8, 33})
+    for (int L : {0, 2, 3}) {
+      const auto in = sh_irreps(C, L), out = sh_irreps(C, L + 1);
+      ManyBodyGridProduct<double> mb(in, out, 2);
+      GridTensorProduct<double> g(GridProductKind::Gaunt, in, in, out);
+      const auto a = random_vector(size_t(rows) * in.dim(), 400 + C + L);
+      const auto za = random_vector(size_t(rows) * out.dim(), 500 + C + L);
+      std::vector<double> z(size_t(rows) * out.dim()), zg(z.size()), aa(a.size()), xa(a.size()),
+          ya(a.size());
+      mb.forward(rows, a.data(), z.data());
+      g.forward(rows, a.data(), a.data(), zg.data());
+      EXPECT_LT(rel_diff(z, zg), 1e-12) << "C=" << C << " L=" << L;
+      mb.reverse(rows, a.data(), za.data(), aa.data());
+      g.reverse(rows, a.data(), a.data(), za.data(), xa.data(), ya.data());
+      for (size_t i = 0; i < xa.size(); ++i) xa[i] += ya[i];
+      EXPECT_LT(rel_diff(aa, xa), 1e-12) << "C=" << C << " L=" << L;
+    }
+}
+
 // ---- errors --------------------------------------------------------------------
 
 TEST(TensorProductErrors, BadIrrepsAreClearErrors) {

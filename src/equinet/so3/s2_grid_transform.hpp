@@ -19,6 +19,10 @@
 // exact with n_az > D points. Hence n_polar >= floor(D/2)+1, n_az >= D+1.
 // The (lmax, degree) constructor rounds n_az up to a multiple of 4 (fast path).
 //
+// The grid tensor products use the channel-blocked, ring-paired kernels of
+// s2_grid_block.hpp on the tables of this class; synthesis/synthesis_transpose
+// here are the ring-by-ring reference (tests) and work for any n_azimuth.
+//
 // Layouts: coefficients X[lm * C + c] (lm = l*l+l+m, channel fastest), ring
 // values V[j * C + c]. Tables are built in double and stored as T.
 #pragma once
@@ -55,6 +59,13 @@ class S2GridTransform {
   T weight(int ring) const { return weights_[ring]; }
   // Unit vector of point j of ring i.
   void point(int ring, int j, double r[3]) const;
+  // Table entry Λ_lm(θ_ring) of `basis` (the polar factor; 0 where the basis
+  // vanishes, e.g. the azimuthal gradient of m = 0), as used by synthesis.
+  T legendre(RingBasis basis, int ring, int lm) const {
+    return legendre_[static_cast<int>(basis)][size_t(ring) * n_lm_ + lm];
+  }
+  // n_azimuth % 4 == 0: the azimuth stage uses the symmetries φ -> -φ, φ -> φ+π.
+  bool symmetric_azimuth() const { return fast_; }
   // Scratch (elements of T) that synthesis/synthesis_transpose need for C channels.
   std::size_t scratch_size(int C) const {
     return std::size_t(2 * lmax_ + 1 + 4 * (n_azimuth_ / 4 + 1)) * C;

@@ -24,6 +24,9 @@ int degree_checked(GridProductKind kind, const so3::Irreps& in1, const so3::Irre
   return L3;
 }
 
+// Registers of W lanes per channel block (Kc = kRegs * W channels).
+constexpr int kRegs = 4;
+
 }  // namespace
 
 template <typename T>
@@ -33,98 +36,182 @@ GridTensorProduct<T>::GridTensorProduct(GridProductKind kind, const so3::Irreps&
       desc_(kind == GridProductKind::Gaunt ? gaunt_description(in1, in2, out)
                                            : vector_gaunt_description(in1, in2, out)),
       L3_(degree_checked(kind, in1, in2, out, &L1_, &L2_)),
-      in1_(in1, true),
-      in2_(in2, true),
-      out_(out, true),
+      in1_(in1, L1_),
+      in2_(in2, L2_),
+      out_(out, L3_),
       // the vector integrand r·(∇f×∇g) has degree L1+L2-1
       grid_(std::max(L1_, std::max(L2_, L3_)),
-            std::max(0, L1_ + L2_ + L3_ - (kind == GridProductKind::VectorGaunt ? 1 : 0))) {}
+            std::max(0, L1_ + L2_ + L3_ - (kind == GridProductKind::VectorGaunt ? 1 : 0))),
+      block_(grid_) {}
 
+// Per row and block of Kc channels: Legendre stage of the inputs for all
+// rings (ring pairs), then ring by ring the azimuth stages, the pointwise
+// product and the transposed azimuth stage, then the transposed Legendre
+// stage for all rings; everything of one block stays in L1.
 template <typename T>
 void GridTensorProduct<T>::forward(int rows, const T* x, const T* y, T* z) {
-  const int C = desc_.channels(), n1 = in1_.n_components(), n2 = in2_.n_components(),
-            n3 = out_.n_components(), na = grid_.n_azimuth();
-  const size_t ring = size_t(na) * C;
-  ws_.reserve(size_t(n1 + n2 + n3) * C + 5 * ring + grid_.scratch_size(C));
+  constexpr int K = kRegs, Kc = K * so3::S2GridBlock<T>::W;
+  using vec = typename so3::S2GridBlock<T>::vec;
+  using Ln = typename so3::S2GridBlock<T>::Ln;
+  const int C = desc_.channels(), np = grid_.n_polar();
   const bool vector = kind_ == GridProductKind::VectorGaunt;
+  const size_t nf1 = block_.legendre_rows(L1_), nf2 = block_.legendre_rows(L2_),
+               ng = block_.legendre_rows(L3_), nbuf = vector ? 2 : 1;
+  const size_t rows_needed = in1_.rows() + in2_.rows() + out_.rows() + nbuf * (nf1 + nf2) + ng +
+                             6 * block_.azimuth_scratch_rows() + block_.pair_rows(L3_);
+  ws_.reserve(rows_needed * Kc);
+  const so3::RingBasis b1 = vector ? RingBasis::PolarGradient : RingBasis::Value,
+                       b2 = RingBasis::AzimuthalGradient;
   detail::for_each_row("equinet::tp::grid_forward", rows, [&](int r, int id) {
     T* X = ws_.slot(id);
-    T* Y = X + size_t(n1) * C;
-    T* Z = Y + size_t(n2) * C;
-    T* A = Z + size_t(n3) * C;  // ring values: A, A2 from x; B, B2 from y; H product
-    T *A2 = A + ring, *B = A2 + ring, *B2 = B + ring, *H = B2 + ring, *F = H + ring;
-    in1_.pack(x + size_t(r) * in1_.row_dim(), X);
-    in2_.pack(y + size_t(r) * in2_.row_dim(), Y);
-    std::fill(Z, Z + size_t(n3) * C, T(0));
-    for (int i = 0; i < grid_.n_polar(); ++i) {
-      const T w = grid_.weight(i);
-      if (!vector) {
-        grid_.synthesis(RingBasis::Value, i, L1_, C, X, A, F);
-        grid_.synthesis(RingBasis::Value, i, L2_, C, Y, B, F);
-        for (size_t q = 0; q < ring; ++q) H[q] = w * A[q] * B[q];
-      } else {
-        grid_.synthesis(RingBasis::PolarGradient, i, L1_, C, X, A, F);
-        grid_.synthesis(RingBasis::AzimuthalGradient, i, L1_, C, X, A2, F);
-        grid_.synthesis(RingBasis::PolarGradient, i, L2_, C, Y, B, F);
-        grid_.synthesis(RingBasis::AzimuthalGradient, i, L2_, C, Y, B2, F);
-        for (size_t q = 0; q < ring; ++q) H[q] = w * (A[q] * B2[q] - A2[q] * B[q]);
+    T* Y = X + size_t(in1_.rows()) * Kc;
+    T* Z = Y + size_t(in2_.rows()) * Kc;
+    T* FX = Z + size_t(out_.rows()) * Kc;  // [ring][slot], then the φ-gradient's
+    T* FY = FX + nbuf * nf1 * Kc;
+    T* G = FY + nbuf * nf2 * Kc;
+    // azimuth sums (4 per group j) of x, x's φ-gradient, y, y's φ-gradient; Q product
+    const size_t ns = block_.azimuth_scratch_rows() * Kc;
+    T *SX = G + ng * Kc, *SX2 = SX + ns, *SY = SX2 + ns, *SY2 = SY + ns, *Q = SY2 + ns, *S = Q + ns;
+    T* GP = S + block_.azimuth_scratch_rows() * Kc;
+    const T* xr = x + size_t(r) * in1_.row_dim();
+    const T* yr = y + size_t(r) * in2_.row_dim();
+    T* zr = z + size_t(r) * out_.row_dim();
+    for (int c0 = 0; c0 < C; c0 += Kc) {
+      in1_.gather(xr, c0, Kc, X);
+      in2_.gather(yr, c0, Kc, Y);
+      block_.template legendre_synthesis<K>(b1, in1_.order(), X, FX);
+      block_.template legendre_synthesis<K>(b1, in2_.order(), Y, FY);
+      if (vector) {
+        block_.template legendre_synthesis<K>(b2, in1_.order(), X, FX + nf1 * Kc);
+        block_.template legendre_synthesis<K>(b2, in2_.order(), Y, FY + nf2 * Kc);
       }
-      grid_.synthesis_transpose(RingBasis::Value, i, L3_, C, H, Z, F);
+      for (int i = 0; i < np; ++i) {
+        const size_t o1 = size_t(i) * (2 * L1_ + 1) * Kc, o2 = size_t(i) * (2 * L2_ + 1) * Kc;
+        const vec w = Ln::splat(grid_.weight(i));
+        block_.template azimuth_sums<K>(L1_, FX + o1, SX);
+        block_.template azimuth_sums<K>(L2_, FY + o2, SY);
+        if (!vector) {
+          block_.template pointwise<K>({SX, SY},
+                                       [&](const vec(&a)[2][4], vec(&h)[1][4]) {
+                                         for (int p = 0; p < 4; ++p)
+                                           h[0][p] = w * a[0][p] * a[1][p];
+                                       },
+                                       {Q});
+        } else {
+          block_.template azimuth_sums<K>(L1_, FX + nf1 * Kc + o1, SX2);
+          block_.template azimuth_sums<K>(L2_, FY + nf2 * Kc + o2, SY2);
+          // h = fθ gφ - fφ gθ
+          block_.template pointwise<K>({SX, SX2, SY, SY2},
+                                       [&](const vec(&a)[4][4], vec(&h)[1][4]) {
+                                         for (int p = 0; p < 4; ++p)
+                                           h[0][p] = w * (a[0][p] * a[3][p] - a[1][p] * a[2][p]);
+                                       },
+                                       {Q});
+        }
+        block_.template azimuth_project<K>(L3_, Q, G + size_t(i) * (2 * L3_ + 1) * Kc);
+      }
+      block_.template legendre_transpose<K>(RingBasis::Value, out_.order(), G, GP, Z, false);
+      out_.scatter(Z, c0, Kc, zr);
     }
-    out_.unpack(Z, z + size_t(r) * out_.row_dim());
   });
 }
 
 template <typename T>
 void GridTensorProduct<T>::reverse(int rows, const T* x, const T* y, const T* z_adj, T* x_adj,
                                    T* y_adj) {
-  const int C = desc_.channels(), n1 = in1_.n_components(), n2 = in2_.n_components(),
-            n3 = out_.n_components(), na = grid_.n_azimuth();
-  const size_t ring = size_t(na) * C;
-  ws_.reserve(size_t(2 * n1 + 2 * n2 + n3) * C + 6 * ring + grid_.scratch_size(C));
+  constexpr int K = kRegs, Kc = K * so3::S2GridBlock<T>::W;
+  using vec = typename so3::S2GridBlock<T>::vec;
+  using Ln = typename so3::S2GridBlock<T>::Ln;
+  const int C = desc_.channels(), np = grid_.n_polar();
   const bool vector = kind_ == GridProductKind::VectorGaunt;
+  const size_t nf1 = block_.legendre_rows(L1_), nf2 = block_.legendre_rows(L2_),
+               nf3 = block_.legendre_rows(L3_), nbuf = vector ? 2 : 1;
+  const size_t rows_needed = 2 * (in1_.rows() + in2_.rows()) + out_.rows() +
+                             2 * nbuf * (nf1 + nf2) + nf3 + 10 * block_.azimuth_scratch_rows() +
+                             std::max(block_.pair_rows(L1_), block_.pair_rows(L2_));
+  ws_.reserve(rows_needed * Kc);
+  const so3::RingBasis b1 = vector ? RingBasis::PolarGradient : RingBasis::Value,
+                       b2 = RingBasis::AzimuthalGradient;
   detail::for_each_row("equinet::tp::grid_reverse", rows, [&](int r, int id) {
     T* X = ws_.slot(id);
-    T* Y = X + size_t(n1) * C;
-    T* Za = Y + size_t(n2) * C;
-    T* Xa = Za + size_t(n3) * C;
-    T* Ya = Xa + size_t(n1) * C;
-    T* A = Ya + size_t(n2) * C;
-    T *A2 = A + ring, *B = A2 + ring, *B2 = B + ring, *Ha = B2 + ring, *G = Ha + ring,
-      *F = G + ring;
-    in1_.pack(x + size_t(r) * in1_.row_dim(), X);
-    in2_.pack(y + size_t(r) * in2_.row_dim(), Y);
-    out_.pack(z_adj + size_t(r) * out_.row_dim(), Za);
-    std::fill(Xa, Xa + size_t(n1 + n2) * C, T(0));
-    for (int i = 0; i < grid_.n_polar(); ++i) {
-      const T w = grid_.weight(i);
-      grid_.synthesis(RingBasis::Value, i, L3_, C, Za, Ha, F);  // adjoint of the projection
-      for (size_t q = 0; q < ring; ++q) Ha[q] *= w;
-      if (!vector) {
-        grid_.synthesis(RingBasis::Value, i, L1_, C, X, A, F);
-        grid_.synthesis(RingBasis::Value, i, L2_, C, Y, B, F);
-        for (size_t q = 0; q < ring; ++q) G[q] = Ha[q] * B[q];
-        grid_.synthesis_transpose(RingBasis::Value, i, L1_, C, G, Xa, F);
-        for (size_t q = 0; q < ring; ++q) G[q] = Ha[q] * A[q];
-        grid_.synthesis_transpose(RingBasis::Value, i, L2_, C, G, Ya, F);
-      } else {
-        // h = Aθ Bφ - Aφ Bθ
-        grid_.synthesis(RingBasis::PolarGradient, i, L1_, C, X, A, F);
-        grid_.synthesis(RingBasis::AzimuthalGradient, i, L1_, C, X, A2, F);
-        grid_.synthesis(RingBasis::PolarGradient, i, L2_, C, Y, B, F);
-        grid_.synthesis(RingBasis::AzimuthalGradient, i, L2_, C, Y, B2, F);
-        for (size_t q = 0; q < ring; ++q) G[q] = Ha[q] * B2[q];
-        grid_.synthesis_transpose(RingBasis::PolarGradient, i, L1_, C, G, Xa, F);
-        for (size_t q = 0; q < ring; ++q) G[q] = -Ha[q] * B[q];
-        grid_.synthesis_transpose(RingBasis::AzimuthalGradient, i, L1_, C, G, Xa, F);
-        for (size_t q = 0; q < ring; ++q) G[q] = Ha[q] * A[q];
-        grid_.synthesis_transpose(RingBasis::AzimuthalGradient, i, L2_, C, G, Ya, F);
-        for (size_t q = 0; q < ring; ++q) G[q] = -Ha[q] * A2[q];
-        grid_.synthesis_transpose(RingBasis::PolarGradient, i, L2_, C, G, Ya, F);
+    T* Y = X + size_t(in1_.rows()) * Kc;
+    T* Za = Y + size_t(in2_.rows()) * Kc;
+    T* Xa = Za + size_t(out_.rows()) * Kc;
+    T* Ya = Xa + size_t(in1_.rows()) * Kc;
+    T* FX = Ya + size_t(in2_.rows()) * Kc;  // Legendre rows of x (and its φ-gradient)
+    T* FY = FX + nbuf * nf1 * Kc;
+    T* GX = FY + nbuf * nf2 * Kc;  // transposed azimuth stage for x_adj (θ, then φ basis)
+    T* GY = GX + nbuf * nf1 * Kc;
+    T* FZ = GY + nbuf * nf2 * Kc;
+    // azimuth sums of z_adj, x (θ, φ), y (θ, φ); Q for x_adj (θ, φ), y_adj (θ, φ)
+    const size_t ns = block_.azimuth_scratch_rows() * Kc;
+    T *SZ = FZ + nf3 * Kc, *SX = SZ + ns, *SX2 = SX + ns, *SY = SX2 + ns, *SY2 = SY + ns,
+      *QX = SY2 + ns, *QX2 = QX + ns, *QY = QX2 + ns, *QY2 = QY + ns, *S = QY2 + ns;
+    T* GP = S + block_.azimuth_scratch_rows() * Kc;
+    const T* xr = x + size_t(r) * in1_.row_dim();
+    const T* yr = y + size_t(r) * in2_.row_dim();
+    const T* zr = z_adj + size_t(r) * out_.row_dim();
+    T* xar = x_adj + size_t(r) * in1_.row_dim();
+    T* yar = y_adj + size_t(r) * in2_.row_dim();
+    for (int c0 = 0; c0 < C; c0 += Kc) {
+      in1_.gather(xr, c0, Kc, X);
+      in2_.gather(yr, c0, Kc, Y);
+      out_.gather(zr, c0, Kc, Za);
+      block_.template legendre_synthesis<K>(RingBasis::Value, out_.order(), Za, FZ);
+      block_.template legendre_synthesis<K>(b1, in1_.order(), X, FX);
+      block_.template legendre_synthesis<K>(b1, in2_.order(), Y, FY);
+      if (vector) {
+        block_.template legendre_synthesis<K>(b2, in1_.order(), X, FX + nf1 * Kc);
+        block_.template legendre_synthesis<K>(b2, in2_.order(), Y, FY + nf2 * Kc);
       }
+      for (int i = 0; i < np; ++i) {
+        const size_t o1 = size_t(i) * (2 * L1_ + 1) * Kc, o2 = size_t(i) * (2 * L2_ + 1) * Kc;
+        const vec w = Ln::splat(grid_.weight(i));  // adjoint of the projection
+        block_.template azimuth_sums<K>(L3_, FZ + size_t(i) * (2 * L3_ + 1) * Kc, SZ);
+        block_.template azimuth_sums<K>(L1_, FX + o1, SX);
+        block_.template azimuth_sums<K>(L2_, FY + o2, SY);
+        if (!vector) {
+          block_.template pointwise<K>({SZ, SX, SY},
+                                       [&](const vec(&a)[3][4], vec(&h)[2][4]) {
+                                         for (int p = 0; p < 4; ++p) {
+                                           const vec ha = w * a[0][p];
+                                           h[0][p] = ha * a[2][p];
+                                           h[1][p] = ha * a[1][p];
+                                         }
+                                       },
+                                       {QX, QY});
+          block_.template azimuth_project<K>(L1_, QX, GX + o1);
+          block_.template azimuth_project<K>(L2_, QY, GY + o2);
+        } else {
+          // h = Aθ Bφ - Aφ Bθ
+          block_.template azimuth_sums<K>(L1_, FX + nf1 * Kc + o1, SX2);
+          block_.template azimuth_sums<K>(L2_, FY + nf2 * Kc + o2, SY2);
+          block_.template pointwise<K>({SZ, SX, SX2, SY, SY2},
+                                       [&](const vec(&a)[5][4], vec(&h)[4][4]) {
+                                         for (int p = 0; p < 4; ++p) {
+                                           const vec ha = w * a[0][p];
+                                           h[0][p] = ha * a[4][p];   // x_adj, θ basis: Ha Bφ
+                                           h[1][p] = -ha * a[3][p];  // x_adj, φ basis: -Ha Bθ
+                                           h[2][p] = -ha * a[2][p];  // y_adj, θ basis: -Ha Aφ
+                                           h[3][p] = ha * a[1][p];   // y_adj, φ basis: Ha Aθ
+                                         }
+                                       },
+                                       {QX, QX2, QY, QY2});
+          block_.template azimuth_project<K>(L1_, QX, GX + o1);
+          block_.template azimuth_project<K>(L1_, QX2, GX + nf1 * Kc + o1);
+          block_.template azimuth_project<K>(L2_, QY, GY + o2);
+          block_.template azimuth_project<K>(L2_, QY2, GY + nf2 * Kc + o2);
+        }
+      }
+      block_.template legendre_transpose<K>(b1, in1_.order(), GX, GP, Xa, false);
+      block_.template legendre_transpose<K>(b1, in2_.order(), GY, GP, Ya, false);
+      if (vector) {
+        block_.template legendre_transpose<K>(b2, in1_.order(), GX + nf1 * Kc, GP, Xa, true);
+        block_.template legendre_transpose<K>(b2, in2_.order(), GY + nf2 * Kc, GP, Ya, true);
+      }
+      in1_.scatter(Xa, c0, Kc, xar);
+      in2_.scatter(Ya, c0, Kc, yar);
     }
-    in1_.unpack(Xa, x_adj + size_t(r) * in1_.row_dim());
-    in2_.unpack(Ya, y_adj + size_t(r) * in2_.row_dim());
   });
 }
 

@@ -14,9 +14,10 @@
 
 #include <memory>
 
+#include "equinet/so3/s2_grid_block.hpp"
 #include "equinet/so3/s2_grid_transform.hpp"
 #include "equinet/tp/description.hpp"
-#include "equinet/tp/detail/channel_layout.hpp"
+#include "equinet/tp/detail/channel_block.hpp"
 #include "equinet/tp/detail/row_parallel.hpp"
 
 namespace equinet::tp {
@@ -43,8 +44,9 @@ class GridTensorProduct {
   GridProductKind kind_;
   TensorProductDescription desc_;
   int L1_, L2_, L3_;
-  detail::ChannelLayout in1_, in2_, out_;
+  detail::ChannelBlockLayout in1_, in2_, out_;
   so3::S2GridTransform<T> grid_;
+  so3::S2GridBlock<T> block_;  // channel-blocked kernels on grid_
   detail::ThreadWorkspace<T> ws_;
 };
 

@@ -32,6 +32,9 @@ int checked_nu(int nu_max, const so3::Irreps& in, const so3::Irreps& out) {
   return nu_max;
 }
 
+// Registers of W lanes per channel block (Kc = kRegs * W channels).
+constexpr int kRegs = 4;
+
 }  // namespace
 
 template <typename T>
@@ -40,69 +43,107 @@ ManyBodyGridProduct<T>::ManyBodyGridProduct(const so3::Irreps& in, const so3::Ir
     : nu_max_(checked_nu(nu_max, in, out)),
       L_(natural_degree(in, "many-body product in")),
       Lout_(natural_degree(out, "many-body product out")),
-      in_(in, true),
-      out_(out, true),
-      grid_(std::max(L_, Lout_), nu_max_ * L_ + Lout_) {}
+      in_(in, L_),
+      out_(out, Lout_),
+      grid_(std::max(L_, Lout_), nu_max_ * L_ + Lout_),
+      block_(grid_) {}
 
+// Per row and block of Kc channels (see grid_product.cpp): Legendre stage of
+// a for all rings, ring by ring the powers and their transposed azimuth
+// stages, then one transposed Legendre stage per power.
 template <typename T>
 void ManyBodyGridProduct<T>::forward(int rows, const T* a, T* z) {
-  const int C = in_.channels(), n = in_.n_components(), no = out_.n_components(), nz = nu_max_ - 1;
-  const size_t ring = size_t(grid_.n_azimuth()) * C, zrow = size_t(no) * C;
-  ws_.reserve(size_t(n) * C + nz * zrow + 3 * ring + grid_.scratch_size(C));
+  constexpr int K = kRegs, Kc = K * so3::S2GridBlock<T>::W;
+  const int C = in_.channels(), na = grid_.n_azimuth(), np = grid_.n_polar(), nz = nu_max_ - 1;
+  const size_t nf = block_.legendre_rows(L_), ng = block_.legendre_rows(Lout_);
+  ws_.reserve((in_.rows() + out_.rows() + nf + nz * ng + 3 * size_t(na) +
+               block_.azimuth_scratch_rows() + block_.pair_rows(Lout_)) *
+              Kc);
   detail::for_each_row("equinet::tp::many_body_forward", rows, [&](int r, int id) {
     T* A = ws_.slot(id);
-    T* Z = A + size_t(n) * C;  // nz blocks of zrow
-    T* V = Z + nz * zrow;      // ring values of a
-    T *P = V + ring, *H = P + ring, *F = H + ring;
-    in_.pack(a + size_t(r) * in_.row_dim(), A);
-    std::fill(Z, Z + nz * zrow, T(0));
-    for (int i = 0; i < grid_.n_polar(); ++i) {
-      const T w = grid_.weight(i);
-      grid_.synthesis(RingBasis::Value, i, L_, C, A, V, F);
-      std::copy(V, V + ring, P);
-      for (int nu = 2; nu <= nu_max_; ++nu) {
-        for (size_t q = 0; q < ring; ++q) {
-          P[q] *= V[q];
-          H[q] = w * P[q];
+    T* Z = A + size_t(in_.rows()) * Kc;
+    T* F = Z + size_t(out_.rows()) * Kc;
+    T* G = F + nf * Kc;  // nz blocks of ng rows
+    T* V = G + nz * ng * Kc;
+    T *P = V + size_t(na) * Kc, *H = P + size_t(na) * Kc, *S = H + size_t(na) * Kc;
+    T* GP = S + block_.azimuth_scratch_rows() * Kc;
+    const size_t n = size_t(na) * Kc;
+    const T* ar = a + size_t(r) * in_.row_dim();
+    T* zr = z + size_t(r) * out_row_dim();
+    for (int c0 = 0; c0 < C; c0 += Kc) {
+      in_.gather(ar, c0, Kc, A);
+      block_.template legendre_synthesis<K>(RingBasis::Value, in_.order(), A, F);
+      for (int i = 0; i < np; ++i) {
+        const T w = grid_.weight(i);
+        block_.template azimuth_synthesis<K>(L_, F + size_t(i) * (2 * L_ + 1) * Kc, V, S);
+        std::copy(V, V + n, P);
+        for (int nu = 2; nu <= nu_max_; ++nu) {
+          for (size_t q = 0; q < n; ++q) {
+            P[q] *= V[q];
+            H[q] = w * P[q];
+          }
+          block_.template azimuth_transpose<K>(
+              Lout_, H, G + (nu - 2) * ng * Kc + size_t(i) * (2 * Lout_ + 1) * Kc, S);
         }
-        grid_.synthesis_transpose(RingBasis::Value, i, Lout_, C, H, Z + (nu - 2) * zrow, F);
+      }
+      for (int k = 0; k < nz; ++k) {
+        block_.template legendre_transpose<K>(RingBasis::Value, out_.order(), G + k * ng * Kc, GP,
+                                              Z, false);
+        out_.scatter(Z, c0, Kc, zr + size_t(k) * out_.row_dim());
       }
     }
-    for (int k = 0; k < nz; ++k)
-      out_.unpack(Z + k * zrow, z + size_t(r) * out_row_dim() + size_t(k) * out_.row_dim());
   });
 }
 
 template <typename T>
 void ManyBodyGridProduct<T>::reverse(int rows, const T* a, const T* z_adj, T* a_adj) {
-  const int C = in_.channels(), n = in_.n_components(), no = out_.n_components(), nz = nu_max_ - 1;
-  const size_t ring = size_t(grid_.n_azimuth()) * C, zrow = size_t(no) * C;
-  ws_.reserve(size_t(2 * n) * C + nz * zrow + 4 * ring + grid_.scratch_size(C));
+  constexpr int K = kRegs, Kc = K * so3::S2GridBlock<T>::W;
+  const int C = in_.channels(), na = grid_.n_azimuth(), np = grid_.n_polar(), nz = nu_max_ - 1;
+  const size_t nf = block_.legendre_rows(L_), nfz = block_.legendre_rows(Lout_);
+  ws_.reserve((2 * in_.rows() + out_.rows() + 2 * nf + nz * nfz + 4 * size_t(na) +
+               block_.azimuth_scratch_rows() + block_.pair_rows(L_)) *
+              Kc);
   detail::for_each_row("equinet::tp::many_body_reverse", rows, [&](int r, int id) {
     T* A = ws_.slot(id);
-    T* Aa = A + size_t(n) * C;
-    T* Za = Aa + size_t(n) * C;
-    T* V = Za + nz * zrow;
-    T *P = V + ring, *S = P + ring, *G = S + ring, *F = G + ring;
-    in_.pack(a + size_t(r) * in_.row_dim(), A);
-    for (int k = 0; k < nz; ++k)
-      out_.pack(z_adj + size_t(r) * out_row_dim() + size_t(k) * out_.row_dim(), Za + k * zrow);
-    std::fill(Aa, Aa + size_t(n) * C, T(0));
-    for (int i = 0; i < grid_.n_polar(); ++i) {
-      const T w = grid_.weight(i);
-      grid_.synthesis(RingBasis::Value, i, L_, C, A, V, F);
-      std::copy(V, V + ring, P);  // a^(ν-1)
-      std::fill(G, G + ring, T(0));
-      for (int nu = 2; nu <= nu_max_; ++nu) {
-        grid_.synthesis(RingBasis::Value, i, Lout_, C, Za + (nu - 2) * zrow, S, F);
-        for (size_t q = 0; q < ring; ++q) {
-          G[q] += T(nu) * w * P[q] * S[q];  // d a^ν / d a = ν a^(ν-1)
-          P[q] *= V[q];
-        }
+    T* Aa = A + size_t(in_.rows()) * Kc;
+    T* Za = Aa + size_t(in_.rows()) * Kc;
+    T* F = Za + size_t(out_.rows()) * Kc;
+    T* GA = F + nf * Kc;
+    T* FZ = GA + nf * Kc;  // nz blocks of nfz rows
+    T* V = FZ + nz * nfz * Kc;
+    T *P = V + size_t(na) * Kc, *Sz = P + size_t(na) * Kc, *Gr = Sz + size_t(na) * Kc,
+      *S = Gr + size_t(na) * Kc;
+    T* GP = S + block_.azimuth_scratch_rows() * Kc;
+    const size_t n = size_t(na) * Kc;
+    const T* ar = a + size_t(r) * in_.row_dim();
+    const T* zr = z_adj + size_t(r) * out_row_dim();
+    T* aar = a_adj + size_t(r) * in_.row_dim();
+    for (int c0 = 0; c0 < C; c0 += Kc) {
+      in_.gather(ar, c0, Kc, A);
+      block_.template legendre_synthesis<K>(RingBasis::Value, in_.order(), A, F);
+      for (int k = 0; k < nz; ++k) {
+        out_.gather(zr + size_t(k) * out_.row_dim(), c0, Kc, Za);
+        block_.template legendre_synthesis<K>(RingBasis::Value, out_.order(), Za,
+                                              FZ + k * nfz * Kc);
       }
-      grid_.synthesis_transpose(RingBasis::Value, i, L_, C, G, Aa, F);
+      for (int i = 0; i < np; ++i) {
+        const T w = grid_.weight(i);
+        block_.template azimuth_synthesis<K>(L_, F + size_t(i) * (2 * L_ + 1) * Kc, V, S);
+        std::copy(V, V + n, P);  // a^(ν-1)
+        std::fill(Gr, Gr + n, T(0));
+        for (int nu = 2; nu <= nu_max_; ++nu) {
+          block_.template azimuth_synthesis<K>(
+              Lout_, FZ + (nu - 2) * nfz * Kc + size_t(i) * (2 * Lout_ + 1) * Kc, Sz, S);
+          for (size_t q = 0; q < n; ++q) {
+            Gr[q] += T(nu) * w * P[q] * Sz[q];  // d a^ν / d a = ν a^(ν-1)
+            P[q] *= V[q];
+          }
+        }
+        block_.template azimuth_transpose<K>(L_, Gr, GA + size_t(i) * (2 * L_ + 1) * Kc, S);
+      }
+      block_.template legendre_transpose<K>(RingBasis::Value, in_.order(), GA, GP, Aa, false);
+      in_.scatter(Aa, c0, Kc, aar);
     }
-    in_.unpack(Aa, a_adj + size_t(r) * in_.row_dim());
   });
 }
 

@@ -11,8 +11,9 @@
 // The grid is exact for degree nu_max·L_in + L_out.
 #pragma once
 
+#include "equinet/so3/s2_grid_block.hpp"
 #include "equinet/so3/s2_grid_transform.hpp"
-#include "equinet/tp/detail/channel_layout.hpp"
+#include "equinet/tp/detail/channel_block.hpp"
 #include "equinet/tp/detail/row_parallel.hpp"
 
 namespace equinet::tp {
@@ -31,8 +32,9 @@ class ManyBodyGridProduct {
 
  private:
   int nu_max_, L_, Lout_;
-  detail::ChannelLayout in_, out_;
+  detail::ChannelBlockLayout in_, out_;
   so3::S2GridTransform<T> grid_;
+  so3::S2GridBlock<T> block_;  // channel-blocked kernels on grid_
   detail::ThreadWorkspace<T> ws_;
 };
 

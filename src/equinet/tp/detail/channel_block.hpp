@@ -1,0 +1,79 @@
+// One block of Kc channels of a feature row in e3nn's mul_ir layout
+// [block][C][2l+1], gathered into (and scattered from) the m-parity order of
+// so3/s2_grid_block.hpp: rows of Kc values, channel fastest. Channels past C
+// (the last block when Kc does not divide C) are zero on gather and not
+// written on scatter; so are absent degrees.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "equinet/so3/irreps.hpp"
+#include "equinet/so3/s2_grid_block.hpp"
+
+namespace equinet::tp::detail {
+
+class ChannelBlockLayout {
+ public:
+  ChannelBlockLayout() = default;
+  // `irreps`: one block per degree at most (a spherical function), degrees <= L.
+  ChannelBlockLayout(const so3::Irreps& irreps, int L) : order_(L), row_dim_(irreps.dim()) {
+    C_ = irreps.size() ? irreps[0].mul : 0;
+    std::vector<int> row_of_lm(size_t(order_.size()));
+    for (int i = 0; i < order_.size(); ++i) row_of_lm[order_.lm(i)] = i;
+    std::vector<bool> present(size_t(L) + 1, false);
+    for (size_t b = 0; b < irreps.size(); ++b) {
+      const int l = irreps[b].ir.l;
+      present[l] = true;
+      Block blk{irreps.offset(b), 2 * l + 1, {}};
+      for (int m = -l; m <= l; ++m) blk.rows.push_back(row_of_lm[l * l + l + m]);
+      blocks_.push_back(blk);
+    }
+    for (int l = 0; l <= L; ++l)
+      if (!present[l])
+        for (int m = -l; m <= l; ++m) absent_rows_.push_back(row_of_lm[l * l + l + m]);
+  }
+  const so3::MParityOrder& order() const { return order_; }
+  int channels() const { return C_; }
+  int row_dim() const { return row_dim_; }
+  int rows() const { return order_.size(); }
+
+  // Xm[row(l,m)*Kc + k] = x[offset_l + (c0+k)(2l+1) + l+m], 0 past C or for
+  // absent degrees. Reads x in memory order.
+  template <typename T>
+  void gather(const T* x, int c0, int Kc, T* Xm) const {
+    const int n = std::min(Kc, C_ - c0);
+    for (const Block& b : blocks_) {
+      const T* s = x + b.offset + size_t(c0) * b.dim;
+      for (int k = 0; k < n; ++k, s += b.dim)
+        for (int m = 0; m < b.dim; ++m) Xm[size_t(b.rows[m]) * Kc + k] = s[m];
+      for (int m = 0; m < b.dim; ++m)
+        std::fill(Xm + size_t(b.rows[m]) * Kc + n, Xm + size_t(b.rows[m] + 1) * Kc, T(0));
+    }
+    for (int i : absent_rows_) std::fill(Xm + size_t(i) * Kc, Xm + size_t(i + 1) * Kc, T(0));
+  }
+  // x[offset_l + (c0+k)(2l+1) + l+m] = Zm[row(l,m)*Kc + k] for present degrees
+  // and channels < C. Writes x in memory order.
+  template <typename T>
+  void scatter(const T* Zm, int c0, int Kc, T* x) const {
+    const int n = std::min(Kc, C_ - c0);
+    for (const Block& b : blocks_) {
+      T* d = x + b.offset + size_t(c0) * b.dim;
+      for (int k = 0; k < n; ++k, d += b.dim)
+        for (int m = 0; m < b.dim; ++m) d[m] = Zm[size_t(b.rows[m]) * Kc + k];
+    }
+  }
+
+ private:
+  so3::MParityOrder order_;
+  int C_ = 0, row_dim_ = 0;
+  struct Block {
+    int offset, dim;
+    std::vector<int> rows;  // row of component m (0..2l) in the m-parity order
+  };
+  std::vector<Block> blocks_;
+  std::vector<int> absent_rows_;
+};
+
+}  // namespace equinet::tp::detail
