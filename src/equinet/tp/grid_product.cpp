@@ -27,6 +27,23 @@ int degree_checked(GridProductKind kind, const so3::Irreps& in1, const so3::Irre
 // Registers of W lanes per channel block (Kc = kRegs * W channels).
 constexpr int kRegs = 4;
 
+// Legendre stage of one block of both operands (value or θ-gradient basis
+// b1), and for the vector product also their φ-gradients (after nf rows).
+template <int K, typename T>
+void legendre_operands(const so3::S2GridBlock<T>& block, bool vector, RingBasis b1,
+                       const detail::ChannelBlockLayout& in1, const detail::ChannelBlockLayout& in2,
+                       const T* X, const T* Y, size_t nf1, size_t nf2, T* FX, T* FY) {
+  constexpr int Kc = K * so3::S2GridBlock<T>::W;
+  block.template legendre_synthesis<K>(b1, in1.order(), X, FX);
+  block.template legendre_synthesis<K>(b1, in2.order(), Y, FY);
+  if (vector) {
+    block.template legendre_synthesis<K>(RingBasis::AzimuthalGradient, in1.order(), X,
+                                         FX + nf1 * Kc);
+    block.template legendre_synthesis<K>(RingBasis::AzimuthalGradient, in2.order(), Y,
+                                         FY + nf2 * Kc);
+  }
+}
+
 }  // namespace
 
 template <typename T>
@@ -60,8 +77,7 @@ void GridTensorProduct<T>::forward(int rows, const T* x, const T* y, T* z) {
   const size_t rows_needed = in1_.rows() + in2_.rows() + out_.rows() + nbuf * (nf1 + nf2) + ng +
                              6 * block_.azimuth_scratch_rows() + block_.pair_rows(L3_);
   ws_.reserve(rows_needed * Kc);
-  const so3::RingBasis b1 = vector ? RingBasis::PolarGradient : RingBasis::Value,
-                       b2 = RingBasis::AzimuthalGradient;
+  const so3::RingBasis b1 = vector ? RingBasis::PolarGradient : RingBasis::Value;
   detail::for_each_row("equinet::tp::grid_forward", rows, [&](int r, int id) {
     T* X = ws_.slot(id);
     T* Y = X + size_t(in1_.rows()) * Kc;
@@ -79,12 +95,7 @@ void GridTensorProduct<T>::forward(int rows, const T* x, const T* y, T* z) {
     for (int c0 = 0; c0 < C; c0 += Kc) {
       in1_.gather(xr, c0, Kc, X);
       in2_.gather(yr, c0, Kc, Y);
-      block_.template legendre_synthesis<K>(b1, in1_.order(), X, FX);
-      block_.template legendre_synthesis<K>(b1, in2_.order(), Y, FY);
-      if (vector) {
-        block_.template legendre_synthesis<K>(b2, in1_.order(), X, FX + nf1 * Kc);
-        block_.template legendre_synthesis<K>(b2, in2_.order(), Y, FY + nf2 * Kc);
-      }
+      legendre_operands<K>(block_, vector, b1, in1_, in2_, X, Y, nf1, nf2, FX, FY);
       for (int i = 0; i < np; ++i) {
         const size_t o1 = size_t(i) * (2 * L1_ + 1) * Kc, o2 = size_t(i) * (2 * L2_ + 1) * Kc;
         const vec w = Ln::splat(grid_.weight(i));
@@ -158,12 +169,7 @@ void GridTensorProduct<T>::reverse(int rows, const T* x, const T* y, const T* z_
       in2_.gather(yr, c0, Kc, Y);
       out_.gather(zr, c0, Kc, Za);
       block_.template legendre_synthesis<K>(RingBasis::Value, out_.order(), Za, FZ);
-      block_.template legendre_synthesis<K>(b1, in1_.order(), X, FX);
-      block_.template legendre_synthesis<K>(b1, in2_.order(), Y, FY);
-      if (vector) {
-        block_.template legendre_synthesis<K>(b2, in1_.order(), X, FX + nf1 * Kc);
-        block_.template legendre_synthesis<K>(b2, in2_.order(), Y, FY + nf2 * Kc);
-      }
+      legendre_operands<K>(block_, vector, b1, in1_, in2_, X, Y, nf1, nf2, FX, FY);
       for (int i = 0; i < np; ++i) {
         const size_t o1 = size_t(i) * (2 * L1_ + 1) * Kc, o2 = size_t(i) * (2 * L2_ + 1) * Kc;
         const vec w = Ln::splat(grid_.weight(i));  // adjoint of the projection
