@@ -253,25 +253,24 @@ struct StoredWeights {
 // the spline's r-derivative straight into dE/dr.
 template <typename T, int NE>
 struct SplineWeights {
-  typename nn::RadialTable<T>::Piece piece[NE];
+  const T* c[NE];  // piece coefficients [4][width]
+  T t[NE], t2[NE], t3[NE], inv_h;
   T* r_adj[NE];
   int width;
   template <int W>
-  typename detail::Lanes<T, W>::vec rows(int n, int off, const T (&coef)[4]) const {
-    using L = detail::Lanes<T, W>;
-    const T* p = piece[n].c + off;
-    return coef[0] * L::load(p) + coef[1] * L::load(p + width) + coef[2] * L::load(p + 2 * width) +
-           coef[3] * L::load(p + 3 * width);
-  }
-  template <int W>
   typename detail::Lanes<T, W>::vec value(int n, int off) const {
-    return rows<W>(n, off, piece[n].a);
+    using L = detail::Lanes<T, W>;
+    const T* p = c[n] + off;
+    return L::load(p) + t[n] * (L::load(p + width) +
+                                t[n] * (L::load(p + 2 * width) + t[n] * L::load(p + 3 * width)));
   }
   template <int W, typename V>
   void adjoint(int n, int off, V wadj, V& racc) const {
-    racc += wadj * rows<W>(n, off, piece[n].b);
+    using L = detail::Lanes<T, W>;
+    const T* p = c[n] + off + width;
+    racc += wadj * (L::load(p) + t2[n] * L::load(p + width) + t3[n] * L::load(p + 2 * width));
   }
-  void finish(int n, T s) const { *r_adj[n] += s; }
+  void finish(int n, T s) const { *r_adj[n] += s * inv_h; }
 };
 
 // Batch interface of a weight source: begin() before a batch of n edges
@@ -333,7 +332,12 @@ struct TableSource {
   template <int NE>
   void set(Weights<NE>& wt, int n, int64_t e, int64_t, bool, typename ConvTP<T>::Workspace&,
            T* r_adj) const {
-    wt.piece[n] = table->piece(r[e]);
+    const auto piece = table->piece(r[e]);
+    wt.c[n] = piece.c;
+    wt.t[n] = piece.t;
+    wt.t2[n] = T(2) * piece.t;
+    wt.t3[n] = T(3) * piece.t * piece.t;
+    wt.inv_h = piece.inv_h;
     wt.r_adj[n] = r_adj ? r_adj + e : nullptr;
     wt.width = nw;
   }
