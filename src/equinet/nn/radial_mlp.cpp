@@ -60,6 +60,13 @@ int64_t RadialMLP<T>::flops_per_row() const {
 }
 
 template <typename T>
+void RadialMLP<T>::reserve(int64_t rows, Workspace& ws) const {
+  detail::grow(ws.pre, size_t(rows * pre_offsets_.back()));
+  detail::grow(ws.a, size_t(rows) * widest_);
+  detail::grow(ws.b, size_t(rows) * widest_);
+}
+
+template <typename T>
 void RadialMLP<T>::forward(int64_t rows, const T* x, T* y, Workspace& ws) const {
   const size_t L = weights_.size();
   detail::grow(ws.pre, size_t(rows * pre_offsets_.back()));

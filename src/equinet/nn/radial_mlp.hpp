@@ -36,6 +36,9 @@ class RadialMLP {
   struct Workspace {
     std::vector<T> pre, a, b;
   };
+  // Grows ws for batches of up to `rows` rows (so that later calls with
+  // fewer rows allocate nothing, whichever thread's workspace they use).
+  void reserve(int64_t rows, Workspace& ws) const;
   // x: rows x in, y: rows x out, one batch on the calling thread (callers
   // run batches in parallel, one workspace per thread).
   void forward(int64_t rows, const T* x, T* y, Workspace& ws) const;
