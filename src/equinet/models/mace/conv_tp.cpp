@@ -375,30 +375,27 @@ void for_edge_groups(int64_t begin, int64_t end, F&& f) {
   if (e < end) f(e, std::integral_constant<int, 1>{});
 }
 
-// Runs f(c, workspace) for the batches c in [0, n) in parallel, one
+// Runs f(first, last, workspace) in parallel over batches of kBatch
+// consecutive nodes [first, last) of a CSR edge list (offsets), one
 // workspace per thread. Which thread runs which batch changes from call to
 // call (dynamic schedule), so every workspace is first grown for the
-// largest batch (`largest` edges): no allocation once buffers have grown.
-template <typename Source, typename W, typename F>
-void parallel_batches(const char* label, int64_t n, const Source& src, int64_t largest,
-                      bool reverse, std::vector<W>& ws, F&& f) {
+// largest batch: no allocation once buffers have grown.
+template <int kBatch, typename Source, typename W, typename F>
+void parallel_batches(const char* label, const std::vector<int64_t>& offsets, int64_t nodes,
+                      const Source& src, bool reverse, std::vector<W>& ws, F&& f) {
   using Space = Kokkos::DefaultHostExecutionSpace;
   Kokkos::Experimental::UniqueToken<Space> token;
   if (ws.size() < size_t(token.size())) ws.resize(size_t(token.size()));
+  const int64_t batches = (nodes + kBatch - 1) / kBatch;
+  int64_t largest = 0;
+  for (int64_t c = 0; c < batches; ++c)
+    largest = std::max(largest, offsets[std::min(nodes, (c + 1) * kBatch)] - offsets[c * kBatch]);
   for (auto& w : ws) src.reserve(largest, reverse, w);
-  detail::parallel_for(label, n, [&](int64_t c) {
+  detail::parallel_for(label, batches, [&](int64_t c) {
     const int id = token.acquire();
-    f(c, ws[size_t(id)]);
+    f(c * kBatch, std::min(nodes, (c + 1) * kBatch), ws[size_t(id)]);
     token.release(id);
   });
-}
-// Most edges in one batch of `per_batch` consecutive nodes (CSR offsets).
-inline int64_t largest_batch(const std::vector<int64_t>& offsets, int64_t nodes,
-                             int64_t per_batch) {
-  int64_t most = 0;
-  for (int64_t i0 = 0; i0 < nodes; i0 += per_batch)
-    most = std::max(most, offsets[std::min(nodes, i0 + per_batch)] - offsets[i0]);
-  return most;
 }
 }  // namespace
 
@@ -407,33 +404,31 @@ template <typename Source>
 void ConvTP<T>::forward_impl(const EdgeGraph<T>& g, const T* x, const T* K, const Source& src,
                              Workspaces& ws, T* M) const {
   const int np = pair_count(), dx = in_.dim, dm = mid_.dim;
-  const int64_t batches = (g.n_centers + kBatchNodes - 1) / kBatchNodes;
   detail::with_kernel_shape<T>(lanes_, blocks_, [&](auto lanes, auto blocks) {
     constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
-    const int64_t largest = largest_batch(g.recv_offsets, g.n_centers, kBatchNodes);
-    parallel_batches(
-        "eq.conv_forward", batches, src, largest, false, ws, [&](int64_t c, Workspace& w) {
-          const int64_t i0 = c * kBatchNodes, i1 = std::min(g.n_centers, i0 + kBatchNodes);
-          const int64_t e0 = g.recv_offsets[i0];
-          src.begin(g.recv_offsets[i1] - e0, nullptr, e0, false, w);
-          for (int64_t i = i0; i < i1; ++i) {
-            T* Mi = M + i * dm;
-            std::fill(Mi, Mi + dm, T(0));
-            // edges in groups (sharing the loads and stores of Mi)
-            auto call = [&](int64_t e, auto ne) {
-              constexpr int NE = decltype(ne)::value;
-              const T *xs[NE], *Ks[NE];
-              typename Source::template Weights<NE> wts;
-              for (int n = 0; n < NE; ++n) {
-                xs[n] = x + int64_t(g.senders[e + n]) * dx;
-                Ks[n] = K + (e + n) * np;
-                src.set(wts, n, e + n, e + n - e0, false, w, nullptr);
-              }
-              edge_forward<W, NB, NE>(xs, Ks, wts, Mi);
-            };
-            for_edge_groups<edges_per_call(NB)>(g.recv_offsets[i], g.recv_offsets[i + 1], call);
-          }
-        });
+    parallel_batches<kBatchNodes>("eq.conv_forward", g.recv_offsets, g.n_centers, src, false, ws,
+                                  [&](int64_t i0, int64_t i1, Workspace& w) {
+                                    const int64_t e0 = g.recv_offsets[i0];
+                                    src.begin(g.recv_offsets[i1] - e0, nullptr, e0, false, w);
+                                    for (int64_t i = i0; i < i1; ++i) {
+                                      T* Mi = M + i * dm;
+                                      std::fill(Mi, Mi + dm, T(0));
+                                      // edges in groups (sharing the loads and stores of Mi)
+                                      auto call = [&](int64_t e, auto ne) {
+                                        constexpr int NE = decltype(ne)::value;
+                                        const T *xs[NE], *Ks[NE];
+                                        typename Source::template Weights<NE> wts;
+                                        for (int n = 0; n < NE; ++n) {
+                                          xs[n] = x + int64_t(g.senders[e + n]) * dx;
+                                          Ks[n] = K + (e + n) * np;
+                                          src.set(wts, n, e + n, e + n - e0, false, w, nullptr);
+                                        }
+                                        edge_forward<W, NB, NE>(xs, Ks, wts, Mi);
+                                      };
+                                      for_edge_groups<edges_per_call(NB)>(
+                                          g.recv_offsets[i], g.recv_offsets[i + 1], call);
+                                    }
+                                  });
   });
 }
 
@@ -444,46 +439,46 @@ template <typename Source>
 void ConvTP<T>::reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, const Source& src,
                              Workspaces& ws, const T* M_adj, T* x_adj, T* Y_adj, T* r_adj) const {
   const int np = pair_count(), sh = sh_dim(), dx = in_.dim, dm = mid_.dim;
-  const int64_t batches = (g.n_nodes + kBatchNodes - 1) / kBatchNodes;
   detail::with_kernel_shape<T>(lanes_, blocks_, [&](auto lanes, auto blocks) {
     constexpr int W = decltype(lanes)::value, NB = decltype(blocks)::value;
-    const int64_t largest = largest_batch(g.send_offsets, g.n_nodes, kBatchNodes);
-    parallel_batches(
-        "eq.conv_reverse", batches, src, largest, true, ws, [&](int64_t c, Workspace& w) {
-          const int64_t j0 = c * kBatchNodes, j1 = std::min(g.n_nodes, j0 + kBatchNodes);
-          const int64_t k0 = g.send_offsets[j0], k1 = g.send_offsets[j1];
-          const int64_t* ids = g.by_sender.data() + k0;
-          src.begin(k1 - k0, ids, 0, true, w);
-          for (int64_t j = j0; j < j1; ++j) {
-            const T* xj = x + j * dx;
-            T* xj_adj = x_adj + j * dx;
-            // the next edge's receiver row is a random access: start loading it now
-            auto prefetch = [&](int64_t k) {
-              if (k >= k1) return;
-              const T* next = M_adj + int64_t(g.receivers[g.by_sender[k]]) * dm;
-              for (int c2 = 0; c2 < dm; c2 += int(64 / sizeof(T))) __builtin_prefetch(next + c2);
-            };
-            // edges in groups (sharing the loads of xj and xj_adj)
-            auto call = [&](int64_t k, auto ne) {
-              constexpr int NE = decltype(ne)::value;
-              const T *Ks[NE], *Gr[NE];
-              T* Ya[NE];
-              typename Source::template Weights<NE> wts;
-              for (int n = 0; n < NE; ++n) {
-                const int64_t e = g.by_sender[k + n];
-                src.set(wts, n, e, k + n - k0, true, w, r_adj);
-                Ks[n] = K + e * np;
-                Gr[n] = M_adj + int64_t(g.receivers[e]) * dm;
-                Ya[n] = Y_adj + e * sh;
-                prefetch(k + NE + n);
-              }
-              edge_reverse<W, NB, NE>(xj, xj_adj, Ks, Gr, Ya, wts);
-            };
-            for_edge_groups<reverse_edges_per_call(NB)>(g.send_offsets[j], g.send_offsets[j + 1],
-                                                        call);
-          }
-          src.end(k1 - k0, ids, w, r_adj);
-        });
+    parallel_batches<kBatchNodes>("eq.conv_reverse", g.send_offsets, g.n_nodes, src, true, ws,
+                                  [&](int64_t j0, int64_t j1, Workspace& w) {
+                                    const int64_t k0 = g.send_offsets[j0], k1 = g.send_offsets[j1];
+                                    const int64_t* ids = g.by_sender.data() + k0;
+                                    src.begin(k1 - k0, ids, 0, true, w);
+                                    for (int64_t j = j0; j < j1; ++j) {
+                                      const T* xj = x + j * dx;
+                                      T* xj_adj = x_adj + j * dx;
+                                      // the next edge's receiver row is a random access: start
+                                      // loading it now
+                                      auto prefetch = [&](int64_t k) {
+                                        if (k >= k1) return;
+                                        const T* next =
+                                            M_adj + int64_t(g.receivers[g.by_sender[k]]) * dm;
+                                        for (int c2 = 0; c2 < dm; c2 += int(64 / sizeof(T)))
+                                          __builtin_prefetch(next + c2);
+                                      };
+                                      // edges in groups (sharing the loads of xj and xj_adj)
+                                      auto call = [&](int64_t k, auto ne) {
+                                        constexpr int NE = decltype(ne)::value;
+                                        const T *Ks[NE], *Gr[NE];
+                                        T* Ya[NE];
+                                        typename Source::template Weights<NE> wts;
+                                        for (int n = 0; n < NE; ++n) {
+                                          const int64_t e = g.by_sender[k + n];
+                                          src.set(wts, n, e, k + n - k0, true, w, r_adj);
+                                          Ks[n] = K + e * np;
+                                          Gr[n] = M_adj + int64_t(g.receivers[e]) * dm;
+                                          Ya[n] = Y_adj + e * sh;
+                                          prefetch(k + NE + n);
+                                        }
+                                        edge_reverse<W, NB, NE>(xj, xj_adj, Ks, Gr, Ya, wts);
+                                      };
+                                      for_edge_groups<reverse_edges_per_call(NB)>(
+                                          g.send_offsets[j], g.send_offsets[j + 1], call);
+                                    }
+                                    src.end(k1 - k0, ids, w, r_adj);
+                                  });
   });
 }
 
