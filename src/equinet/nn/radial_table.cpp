@@ -37,17 +37,6 @@ typename RadialTable<T>::Piece RadialTable<T>::piece(T r) const {
   return {coeffs_.data() + size_t(i) * 4 * width_, T(x - i), inv_h};
 }
 
-template <typename T>
-void RadialTable<T>::evaluate(T r, T* values, T* derivatives) const {
-  const Piece p = piece(r);
-  const T t = p.t, t2 = T(2) * t, t3 = T(3) * t * t;
-  const T *c0 = p.c, *c1 = c0 + width_, *c2 = c1 + width_, *c3 = c2 + width_;
-  for (int k = 0; k < width_; ++k) {
-    values[k] = c0[k] + t * (c1[k] + t * (c2[k] + t * c3[k]));
-    if (derivatives) derivatives[k] = (c1[k] + t2 * c2[k] + t3 * c3[k]) * p.inv_h;
-  }
-}
-
 template class RadialTable<float>;
 template class RadialTable<double>;
 

@@ -23,9 +23,6 @@ class RadialTable {
   int width() const { return width_; }
   int intervals() const { return intervals_; }
 
-  // values (and d/dr if non-null) at r in (0, r_max]; r >= r_max gives zeros.
-  void evaluate(T r, T* values, T* derivatives) const;
-
   // The spline piece holding r, for kernels that evaluate it in place:
   // value[k] = c[k] + t (c[w+k] + t (c[2w+k] + t c[3w+k])) with w = width(),
   // d/dr = (c[w+k] + 2t c[2w+k] + 3t^2 c[3w+k]) * inv_h. r >= r_max gives an
