@@ -1,4 +1,4 @@
-// The one exported symbol of an instruction-set variant library
+// The exported symbols of an instruction-set variant library
 // (libequinet_isa_<name>.so, see src/CMakeLists.txt and
 // equinet/detail/isa_dispatch.hpp). Everything else in the variant is
 // compiled with hidden visibility, so no AVX code can be bound to by other
@@ -8,9 +8,11 @@
 
 #include "equinet/detail/isa_dispatch.hpp"
 #include "equinet/models/mace/mace_potential.hpp"
+#include "equinet/tp/detail/product_kernels.hpp"
 
-#if !defined(EQUINET_ISA_NAME) || !defined(EQUINET_ISA_ENTRY) || !defined(EQUINET_ISA_ABI_ENTRY)
-#error "EQUINET_ISA_NAME, EQUINET_ISA_ENTRY and EQUINET_ISA_ABI_ENTRY must be defined by the build"
+#if !defined(EQUINET_ISA_NAME) || !defined(EQUINET_ISA_ENTRY) || \
+    !defined(EQUINET_ISA_ABI_ENTRY) || !defined(EQUINET_ISA_PRODUCTS_ENTRY)
+#error "EQUINET_ISA_NAME and the EQUINET_ISA_*_ENTRY names must be defined by the build"
 #endif
 
 // The layout this variant was compiled against (detail::abi_signature).
@@ -28,3 +30,9 @@ extern "C" __attribute__((visibility("default"))) equinet::Potential* EQUINET_IS
 // The entry point has the signature libequinet calls it with.
 static_assert(std::is_same<decltype(&EQUINET_ISA_ENTRY), equinet::detail::MaceFactory>::value,
               "variant entry point does not match detail::MaceFactory");
+
+// The tensor-product kernels compiled into this variant.
+extern "C" __attribute__((visibility("default"))) const equinet::tp::detail::ProductKernelTable*
+EQUINET_ISA_PRODUCTS_ENTRY() {
+  return &equinet::tp::detail::product_kernel_table();
+}

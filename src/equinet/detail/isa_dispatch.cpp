@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "equinet/models/mace/mace_potential.hpp"
+#include "equinet/tp/detail/product_kernels.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define EQUINET_ISA_X86_64 1
@@ -107,6 +108,7 @@ bool built(const std::string& name) {
 struct Loaded {
   bool tried = false;
   MaceFactory factory = nullptr;
+  const tp::detail::ProductKernelTable* products = nullptr;
   std::string error;
 };
 
@@ -139,9 +141,11 @@ const Loaded& load(size_t k) {
   const std::string name = kVariants[k].name;
   const std::string file = library_directory() + EQUINET_ISA_LIBRARY_PREFIX "equinet_isa_" + name +
                            EQUINET_ISA_LIBRARY_SUFFIX;
-  std::string symbol = "equinet_isa_" + name + "_make_mace_potential";
-  for (char& ch : symbol)
+  std::string prefix = "equinet_isa_" + name;
+  for (char& ch : prefix)
     if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  const std::string symbol = prefix + "_make_mace_potential",
+                    products_symbol = prefix + "_product_kernels", abi_symbol = prefix + "_abi";
   dlerror();
   void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
@@ -150,12 +154,13 @@ const Loaded& load(size_t k) {
     return l;
   }
   void* entry = dlsym(handle, symbol.c_str());
-  if (!entry) {
-    l.error = file + ": entry point " + symbol + " not found";
+  void* products = dlsym(handle, products_symbol.c_str());
+  if (!entry || !products) {
+    l.error = file + ": entry point " + (entry ? products_symbol : symbol) + " not found";
     return l;  // keep the library mapped: harmless, and no unload races
   }
   using AbiFunction = const char* (*)();
-  const std::string abi_symbol = symbol.substr(0, symbol.rfind("_make_mace_potential")) + "_abi";
+  using ProductsFunction = const tp::detail::ProductKernelTable* (*)();
   void* abi = dlsym(handle, abi_symbol.c_str());
   const std::string expected = abi_signature();
   const std::string found = abi ? reinterpret_cast<AbiFunction>(abi)() : "none";
@@ -165,6 +170,7 @@ const Loaded& load(size_t k) {
     return l;
   }
   l.factory = reinterpret_cast<MaceFactory>(entry);
+  l.products = reinterpret_cast<ProductsFunction>(products)();
 #else
   (void)k;
   l.error = "no instruction-set variants on this platform";
@@ -183,11 +189,10 @@ std::string join(const std::vector<std::string>& v) {
   return s;
 }
 
-}  // namespace
-
-MaceFactory select_mace_factory(const std::string& requested) {
+// The variant to use: its index in kVariants, or -1 for the generic code.
+// `origin` names where a non-empty `requested` came from, for the error.
+int choose_variant(const std::string& requested, const char* origin) {
   std::string name = requested;
-  const char* origin = "LoadOptions::isa";
   if (name.empty()) {
     const char* env = std::getenv("EQUINET_ISA");
     if (env && *env) {
@@ -197,10 +202,10 @@ MaceFactory select_mace_factory(const std::string& requested) {
   }
   if (name.empty()) {
     for (size_t k = kNumVariants; k-- > 0;)
-      if (usable(k)) return load(k).factory;
-    return &make_generic;
+      if (usable(k)) return int(k);
+    return -1;
   }
-  if (name == "generic") return &make_generic;
+  if (name == "generic") return -1;
   const std::string head =
       "instruction set '" + name + "' (requested by " + origin + ") is not available: ";
   const std::string tail = "; available here: " + join(available_isas());
@@ -211,14 +216,30 @@ MaceFactory select_mace_factory(const std::string& requested) {
     if (!kVariants[k].cpu_supports()) throw Error(head + "this CPU does not support it" + tail);
     const Loaded& l = load(k);
     if (!l.factory) throw Error(head + "its library could not be loaded: " + l.error + tail);
-    return l.factory;
+    return int(k);
   }
   std::vector<std::string> known{"generic"};
   for (const auto& v : kVariants) known.push_back(v.name);
   throw Error(head + "unknown name (known: " + join(known) + ")" + tail);
 }
 
+}  // namespace
+
+MaceFactory select_mace_factory(const std::string& requested) {
+  const int k = choose_variant(requested, "LoadOptions::isa");
+  return k < 0 ? &make_generic : load(size_t(k)).factory;
+}
+
 }  // namespace detail
+
+namespace tp::detail {
+
+const ProductKernelTable& select_product_kernels(const std::string& isa) {
+  const int k = equinet::detail::choose_variant(isa, "the product's isa argument");
+  return k < 0 ? product_kernel_table() : *equinet::detail::load(size_t(k)).products;
+}
+
+}  // namespace tp::detail
 
 std::vector<std::string> available_isas() {
   std::vector<std::string> names{"generic"};

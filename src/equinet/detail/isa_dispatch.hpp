@@ -14,6 +14,9 @@
 #include "equinet/models/mace/mace_config.hpp"
 #include "equinet/models/mace/mace_model.hpp"
 #include "equinet/models/mace/mace_potential.hpp"  // what a variant's entry point wraps
+#include "equinet/so3/s2_grid_transform.hpp"
+#include "equinet/tp/description.hpp"
+#include "equinet/tp/detail/product_kernels.hpp"
 
 namespace equinet::detail {
 
@@ -22,12 +25,16 @@ namespace equinet::detail {
 // A stale variant left beside a newer libequinet (a partial install, a
 // copied library) is then refused with a message instead of crashing.
 inline std::string abi_signature() {
-  return "equinet-isa-abi 1: " + std::to_string(sizeof(io::SafetensorsFile)) + " " +
+  return "equinet-isa-abi 2: " + std::to_string(sizeof(io::SafetensorsFile)) + " " +
          std::to_string(sizeof(mace::MaceConfig)) + " " +
          std::to_string(sizeof(mace::MaceOptions)) + " " + std::to_string(sizeof(Potential)) + " " +
          std::to_string(sizeof(ModelInfo)) + " " + std::to_string(sizeof(Request)) + " " +
          std::to_string(sizeof(Results)) + " " + std::to_string(sizeof(System)) + " " +
-         std::to_string(sizeof(Graph)) + " " + std::to_string(sizeof(LoadOptions));
+         std::to_string(sizeof(Graph)) + " " + std::to_string(sizeof(LoadOptions)) + " " +
+         std::to_string(sizeof(so3::Irreps)) + " " +
+         std::to_string(sizeof(tp::TensorProductDescription)) + " " +
+         std::to_string(sizeof(so3::S2GridTransform<double>)) + " " +
+         std::to_string(sizeof(tp::detail::ProductKernelTable));
 }
 
 // Signature of every variant's entry point (and of the generic factory):

@@ -13,41 +13,42 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
-#include "equinet/so3/s2_grid_block.hpp"
 #include "equinet/so3/s2_grid_transform.hpp"
 #include "equinet/tp/description.hpp"
-#include "equinet/tp/detail/channel_block.hpp"
-#include "equinet/tp/detail/row_parallel.hpp"
+#include "equinet/tp/detail/product_kernels.hpp"
 
 namespace equinet::tp {
-
-enum class GridProductKind { Gaunt, VectorGaunt };
 
 template <typename T>
 class GridTensorProduct {
  public:
   // Throws equinet::Error for irreps that are not spherical functions, unequal
-  // multiplicities, or an output parity other than the product's.
+  // multiplicities, or an output parity other than the product's. `isa`: the
+  // instruction-set variant of the kernels ("generic", "x86-64-v3", ...; ""
+  // = EQUINET_ISA if set, else the best this CPU supports); throws
+  // equinet::Error for one that is not available.
   GridTensorProduct(GridProductKind kind, const so3::Irreps& in1, const so3::Irreps& in2,
-                    const so3::Irreps& out);
+                    const so3::Irreps& out, const std::string& isa = "");
 
   GridProductKind kind() const { return kind_; }
   // The CG description this product equals.
   const TensorProductDescription& description() const { return desc_; }
-  const so3::S2GridTransform<T>& grid() const { return grid_; }
+  const so3::S2GridTransform<T>& grid() const { return kernels_->grid(); }
+  // The instruction-set variant running the kernels.
+  const std::string& isa() const { return isa_; }
 
-  void forward(int rows, const T* x, const T* y, T* z);
-  void reverse(int rows, const T* x, const T* y, const T* z_adj, T* x_adj, T* y_adj);
+  void forward(int rows, const T* x, const T* y, T* z) { kernels_->forward(rows, x, y, z); }
+  void reverse(int rows, const T* x, const T* y, const T* z_adj, T* x_adj, T* y_adj) {
+    kernels_->reverse(rows, x, y, z_adj, x_adj, y_adj);
+  }
 
  private:
   GridProductKind kind_;
   TensorProductDescription desc_;
-  int L1_, L2_, L3_;
-  detail::ChannelBlockLayout in1_, in2_, out_;
-  so3::S2GridTransform<T> grid_;
-  so3::S2GridBlock<T> block_;  // channel-blocked kernels on grid_
-  detail::ThreadWorkspace<T> ws_;
+  std::string isa_;
+  std::unique_ptr<detail::GridKernels<T>> kernels_;
 };
 
 extern template class GridTensorProduct<float>;

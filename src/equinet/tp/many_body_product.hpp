@@ -11,31 +11,36 @@
 // The grid is exact for degree nu_max·L_in + L_out.
 #pragma once
 
-#include "equinet/so3/s2_grid_block.hpp"
+#include <memory>
+#include <string>
+
 #include "equinet/so3/s2_grid_transform.hpp"
-#include "equinet/tp/detail/channel_block.hpp"
-#include "equinet/tp/detail/row_parallel.hpp"
+#include "equinet/tp/detail/product_kernels.hpp"
 
 namespace equinet::tp {
 
 template <typename T>
 class ManyBodyGridProduct {
  public:
-  ManyBodyGridProduct(const so3::Irreps& in, const so3::Irreps& out, int nu_max);
+  // `isa`: the instruction-set variant of the kernels (see GridTensorProduct).
+  ManyBodyGridProduct(const so3::Irreps& in, const so3::Irreps& out, int nu_max,
+                      const std::string& isa = "");
 
   int nu_max() const { return nu_max_; }
-  int out_row_dim() const { return (nu_max_ - 1) * out_.row_dim(); }
-  const so3::S2GridTransform<T>& grid() const { return grid_; }
+  int out_row_dim() const { return (nu_max_ - 1) * out_dim_; }
+  const so3::S2GridTransform<T>& grid() const { return kernels_->grid(); }
+  // The instruction-set variant running the kernels.
+  const std::string& isa() const { return isa_; }
 
-  void forward(int rows, const T* a, T* z);
-  void reverse(int rows, const T* a, const T* z_adj, T* a_adj);
+  void forward(int rows, const T* a, T* z) { kernels_->forward(rows, a, z); }
+  void reverse(int rows, const T* a, const T* z_adj, T* a_adj) {
+    kernels_->reverse(rows, a, z_adj, a_adj);
+  }
 
  private:
-  int nu_max_, L_, Lout_;
-  detail::ChannelBlockLayout in_, out_;
-  so3::S2GridTransform<T> grid_;
-  so3::S2GridBlock<T> block_;  // channel-blocked kernels on grid_
-  detail::ThreadWorkspace<T> ws_;
+  int nu_max_, out_dim_;
+  std::string isa_;
+  std::unique_ptr<detail::ManyBodyKernels<T>> kernels_;
 };
 
 extern template class ManyBodyGridProduct<float>;
