@@ -4,7 +4,9 @@
 // Threads: set OMP_NUM_THREADS (Kokkos' OpenMP backend takes its default from it).
 // Names: <pass>/<product>/<float|double>/L<L>/C<C>, e.g. "fwd/grid/double/L6/C128";
 // scripts/plot_tp_benchmarks.py selects with --benchmark_filter.
-// Rows per call: 10^4, or EQUINET_BENCH_ROWS.
+// Rows per call: 10^4, or EQUINET_BENCH_ROWS. Degrees L = 1..8, or up to
+// EQUINET_BENCH_LMAX. Kernels: the best instruction-set variant, or
+// EQUINET_ISA (e.g. "generic"); each result's label names the variant used.
 #include <benchmark/benchmark.h>
 
 #include <Kokkos_Core.hpp>
@@ -25,9 +27,9 @@ using namespace equinet::tp;
 
 namespace {
 
-int rows_per_call() {
-  const char* env = std::getenv("EQUINET_BENCH_ROWS");
-  return env ? std::atoi(env) : 10000;
+int env_int(const char* name, int fallback) {
+  const char* env = std::getenv(name);
+  return env && *env ? std::atoi(env) : fallback;
 }
 
 so3::Irreps sh_irreps(int C, int L, int sign = 1) {
@@ -51,6 +53,7 @@ std::vector<T> random_vector(size_t n, unsigned seed) {
 template <typename T>
 struct Case {
   std::function<void()> forward, reverse;
+  std::string isa;  // instruction-set variant of the kernels
 };
 
 template <typename T>
@@ -63,7 +66,7 @@ Case<T> make_case(const std::string& kind, int L, int C, int rows) {
     auto z = std::make_shared<std::vector<T>>(size_t(rows) * p->out_row_dim());
     auto aa = std::make_shared<std::vector<T>>(a->size());
     return {[=] { p->forward(rows, a->data(), z->data()); },
-            [=] { p->reverse(rows, a->data(), z->data(), aa->data()); }};
+            [=] { p->reverse(rows, a->data(), z->data(), aa->data()); }, p->isa()};
   }
   const auto& o = kind == "vector" ? pout : out;
   auto x = std::make_shared<std::vector<T>>(random_vector<T>(size_t(rows) * in.dim(), 1));
@@ -71,9 +74,10 @@ Case<T> make_case(const std::string& kind, int L, int C, int rows) {
   auto z = std::make_shared<std::vector<T>>(random_vector<T>(size_t(rows) * o.dim(), 3));
   auto xa = std::make_shared<std::vector<T>>(x->size()),
        ya = std::make_shared<std::vector<T>>(y->size());
-  auto bind = [=](auto p) -> Case<T> {
+  auto bind = [=](auto p, const std::string& isa) -> Case<T> {
     return {[=] { p->forward(rows, x->data(), y->data(), z->data()); },
-            [=] { p->reverse(rows, x->data(), y->data(), z->data(), xa->data(), ya->data()); }};
+            [=] { p->reverse(rows, x->data(), y->data(), z->data(), xa->data(), ya->data()); },
+            isa};
   };
   if (kind == "cg") {  // the same paths as the Gaunt product, sparse CG
     auto p = std::make_shared<CGTensorProduct<T>>(gaunt_description(in, in, out));
@@ -81,12 +85,15 @@ Case<T> make_case(const std::string& kind, int L, int C, int rows) {
             [=] {
               p->reverse(rows, x->data(), y->data(), nullptr, z->data(), xa->data(), ya->data(),
                          nullptr);
-            }};
+            },
+            p->isa()};
   }
-  if (kind == "grid")
-    return bind(std::make_shared<GridTensorProduct<T>>(GridProductKind::Gaunt, in, in, out));
-  if (kind == "fourier") return bind(std::make_shared<FourierTensorProduct<T>>(in, in, out));
-  return bind(std::make_shared<GridTensorProduct<T>>(GridProductKind::VectorGaunt, in, in, pout));
+  if (kind == "fourier")  // portable code only (KISS FFT)
+    return bind(std::make_shared<FourierTensorProduct<T>>(in, in, out), "generic");
+  auto p = std::make_shared<GridTensorProduct<T>>(
+      kind == "grid" ? GridProductKind::Gaunt : GridProductKind::VectorGaunt, in, in,
+      kind == "grid" ? out : pout);
+  return bind(p, p->isa());
 }
 
 template <typename T>
@@ -94,16 +101,17 @@ void register_all(const char* type) {
   for (const std::string pass : {"fwd", "rev"})
     for (const std::string kind : {"cg", "grid", "fourier", "vector", "manybody"})
       for (int C : {32, 128})
-        for (int L = 1; L <= 8; ++L) {
+        for (int L = 1; L <= env_int("EQUINET_BENCH_LMAX", 8); ++L) {
           const std::string name =
               pass + "/" + kind + "/" + type + "/L" + std::to_string(L) + "/C" + std::to_string(C);
           benchmark::RegisterBenchmark(name.c_str(),
                                        [=](benchmark::State& state) {
-                                         const int rows = rows_per_call();
+                                         const int rows = env_int("EQUINET_BENCH_ROWS", 10000);
                                          const Case<T> c = make_case<T>(kind, L, C, rows);
                                          const auto& run = pass == "fwd" ? c.forward : c.reverse;
                                          run();  // warm-up: workspaces, page faults
                                          for (auto _ : state) run();
+                                         state.SetLabel(c.isa);
                                          state.counters["rows"] = rows;
                                          state.counters["threads"] =
                                              Kokkos::DefaultHostExecutionSpace::concurrency();

@@ -5,11 +5,11 @@ and docs/tp_benchmarks_table.md (the table quoted in docs/tensor_products.md).
 
   /usr/bin/python3 scripts/plot_tp_benchmarks.py --bench build/bin/bench_tensor_products
   /usr/bin/python3 scripts/plot_tp_benchmarks.py --reuse      # plot saved JSON only
-  # what docs/tensor_products.md reports (about 45 min on 2 busy cores):
-  ... --rows 1000 --threads 1 --passes fwd
-  ... --rows 1000 --threads 2 --filter 'fwd/.*/double/.*/C128/' --tag fwd_double_c128 --passes fwd
-  ... --rows 1000 --passes rev                                   # double, C = 32, 1 thread
-  ... --rows 10000 --threads 1 --filter 'fwd/.*/double/L6/C128/' --tag rows1e4 --passes fwd
+  # what docs/tensor_products.md reports: scripts/run_tp_benchmarks.sh
+
+--isa runs the kernels of that instruction-set variant (EQUINET_ISA; default:
+the best this CPU supports); every result is keyed by the variant it ran
+(the benchmark's label; files without one were the portable build).
 
 Times are per call for ROWS rows, scaled linearly to 10^4 rows when the run
 used fewer (--rows); the cost of every product is linear in the rows.
@@ -39,27 +39,33 @@ LABELS = {
 NAME = re.compile(r"(fwd|rev)/(\w+)/(float|double)/L(\d+)/C(\d+)")
 
 
-def run(bench, threads, rows, pattern, tag):
-    out = os.path.join(RESULTS, f"tp_{tag}_t{threads}.json")
+def run(bench, threads, rows, pattern, tag, isa):
+    out = os.path.join(RESULTS, f"tp_{tag}_{isa or 'best'}_t{threads}.json")
     env = dict(os.environ, OMP_NUM_THREADS=str(threads), OMP_PROC_BIND="false",
-               EQUINET_BENCH_ROWS=str(rows))
+               EQUINET_BENCH_ROWS=str(rows), EQUINET_ISA=isa)
     subprocess.run([bench, f"--benchmark_filter={pattern}", f"--benchmark_out={out}",
                     "--benchmark_out_format=json"], env=env, check=True)
     return out
 
 
 def load(paths):
-    """{(pass, kind, type, L, C, threads): (real_ms, cpu_ms) per 10^4 rows}"""
+    """{(pass, kind, type, L, C, threads, isa): (real_ms, cpu_ms) per 10^4 rows}
+
+    isa: the variant of the file's CG and grid kernels (their label); the
+    Fourier product (c), portable code in every build, is filed under it too."""
     table = {}
     for path in paths:
         with open(path) as f:
             data = json.load(f)
+        labels = [b.get("label") for b in data["benchmarks"] if "/fourier/" not in b["name"]]
+        file_isa = next((x for x in labels if x), "generic")
         for b in data["benchmarks"]:
             m = NAME.match(b["name"])
             if not m:
                 continue
             scale = 1e4 / b["rows"]
-            key = (m[1], m[2], m[3], int(m[4]), int(m[5]), int(b["threads"]))
+            isa = file_isa if m[2] == "fourier" else (b.get("label") or "generic")
+            key = (m[1], m[2], m[3], int(m[4]), int(m[5]), int(b["threads"]), isa)
             table[key] = (b["real_time"] * scale, b["cpu_time"] * scale)
     return table
 
@@ -72,45 +78,47 @@ def exponent(Ls, ts, lmin=3):
     return float(np.polyfit(x, y, 1)[0])
 
 
-def series(table, pas, kind, typ, C, threads, col):
+def series(table, pas, kind, typ, C, threads, isa, col):
     pts = sorted((k[3], v[col]) for k, v in table.items()
-                 if k[:3] == (pas, kind, typ) and k[4] == C and k[5] == threads)
+                 if k[:3] == (pas, kind, typ) and k[4:] == (C, threads, isa))
     return [p[0] for p in pts], [p[1] for p in pts]
 
 
 def write_table(table, path):
     lines = []
-    combos = sorted({(k[0], k[2], k[4], k[5]) for k in table})
-    for pas, typ, C, threads in combos:
+    combos = sorted({(k[6], k[0], k[2], k[4], k[5]) for k in table})
+    for isa, pas, typ, C, threads in combos:
         col = 1 if threads == 1 else 0  # CPU time with 1 thread, wall time with 2
         what = "CPU" if col == 1 else "wall"
-        lines.append(f"\n**{pas}, {typ}, C = {C}, {threads} thread(s)** — ms per call of "
-                     f"10^4 rows ({what} time); last column: fitted exponent (L = 3..8)\n")
-        Ls = sorted({k[3] for k in table if (k[0], k[2], k[4], k[5]) == (pas, typ, C, threads)})
+        lines.append(f"\n**{pas}, {typ}, C = {C}, {threads} thread(s), kernels {isa}** — ms per "
+                     f"call of 10^4 rows ({what} time); last column: fitted exponent (L = 3..8)\n")
+        Ls = sorted({k[3] for k in table
+                     if (k[6], k[0], k[2], k[4], k[5]) == (isa, pas, typ, C, threads)})
         lines.append("| product | " + " | ".join(f"L={L}" for L in Ls) + " | exponent |")
         lines.append("|---" * (len(Ls) + 2) + "|")
         for kind in KINDS:
-            xs, ts = series(table, pas, kind, typ, C, threads, col)
+            xs, ts = series(table, pas, kind, typ, C, threads, isa, col)
             if not xs:
                 continue
             cells = {L: t for L, t in zip(xs, ts)}
             row = [f"{cells[L]:.3g}" if L in cells else "" for L in Ls]
+            fit = [(L, t) for L, t in zip(xs, ts) if L <= 8]
             lines.append(f"| {LABELS[kind]} | " + " | ".join(row) +
-                         f" | {exponent(xs, ts):.2f} |")
-        xs, cg = series(table, pas, "cg", typ, C, threads, col)
-        _, gr = series(table, pas, "grid", typ, C, threads, col)
-        if xs and len(cg) == len(gr):
-            lines.append("| speed-up (a)/(b) | " +
-                         " | ".join(f"{a / b:.2f}" for a, b in zip(cg, gr)) + " | |")
+                         f" | {exponent(*zip(*fit)):.2f} |")
+        cg = dict(zip(*series(table, pas, "cg", typ, C, threads, isa, col)))
+        gr = dict(zip(*series(table, pas, "grid", typ, C, threads, isa, col)))
+        if cg and gr:
+            lines.append("| speed-up (a)/(b) | " + " | ".join(
+                f"{cg[L] / gr[L]:.2f}" if L in cg and L in gr else "" for L in Ls) + " | |")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
 
 
-def plot(table, path):
+def plot(table, path, isa):
     panels = [("fwd", "double", 128), ("fwd", "float", 128), ("fwd", "double", 32),
               ("rev", "double", 32)]
-    panels = [p for p in panels if any(k[0] == p[0] and k[2] == p[1] and k[4] == p[2]
-                                       for k in table)]
+    panels = [p for p in panels if any(k[0] == p[0] and k[2] == p[1] and k[4] == p[2] and
+                                       k[5] == 1 and k[6] == isa for k in table)]
     ncol = 2
     nrow = (len(panels) + ncol - 1) // ncol
     fig, axes = plt.subplots(nrow, ncol, figsize=(6.5 * ncol, 5 * nrow), squeeze=False)
@@ -118,7 +126,8 @@ def plot(table, path):
         ax.set_visible(False)
     for ax, (pas, typ, C) in zip(axes.flat, panels):
         for kind in KINDS:
-            xs, ts = series(table, pas, kind, typ, C, 1, 1)
+            xs, ts = series(table, pas, kind, typ, C, 1, isa, 1)
+            xs, ts = [L for L in xs if L <= 8], [t for L, t in zip(xs, ts) if L <= 8]
             if not xs:
                 continue
             k = exponent(xs, ts)
@@ -136,7 +145,7 @@ def plot(table, path):
             ax.text(1.9, y2, f"L^{ref}", color="grey", fontsize=8, ha="right", va="center")
         ax.set_xlabel("L (inputs up to L, outputs up to 2L)")
         ax.set_ylabel("ms per call, 10^4 rows (CPU time, 1 thread)")
-        ax.set_title(f"{'forward' if pas == 'fwd' else 'reverse'}, {typ}, C = {C}")
+        ax.set_title(f"{'forward' if pas == 'fwd' else 'reverse'}, {typ}, C = {C}, {isa}")
         ax.set_xticks(range(1, 9))
         ax.set_xticklabels([str(L) for L in range(1, 9)])
         ax.grid(True, which="both", alpha=0.3)
@@ -154,14 +163,16 @@ def main():
     ap.add_argument("--tag", default="fwd", help="names the JSON files of the forward runs")
     ap.add_argument("--passes", nargs="+", default=["fwd", "rev"],
                     help="fwd: forward runs (--threads, --filter); rev: reverse, double, C=32, 1 thread")
+    ap.add_argument("--isa", default="", help="EQUINET_ISA of the runs (default: best)")
+    ap.add_argument("--plot-isa", default="", help="kernels shown in the plot (default: best saved)")
     ap.add_argument("--reuse", action="store_true", help="only re-plot saved JSON")
     args = ap.parse_args()
     os.makedirs(RESULTS, exist_ok=True)
     if not args.reuse:
         for t in args.threads if "fwd" in args.passes else []:
-            run(args.bench, t, args.rows, args.filter, args.tag)
+            run(args.bench, t, args.rows, args.filter, args.tag, args.isa)
         if "rev" in args.passes:
-            run(args.bench, 1, args.rows, "rev/.*/double/.*/C32/", "rev")
+            run(args.bench, 1, args.rows, "rev/.*/double/.*/C32/", "rev", args.isa)
     paths = [os.path.join(RESULTS, f) for f in sorted(os.listdir(RESULTS))
              if f.startswith("tp_") and f.endswith(".json")]
     check = [p for p in paths if "rows1e4" in p]
@@ -177,7 +188,9 @@ def main():
                 if key in table:
                     f.write(f"| {'/'.join(map(str, key))} | {big[key][1]:.4g} | "
                             f"{table[key][1]:.4g} |\n")
-    plot(table, os.path.join(ROOT, "docs", "tp_benchmarks.png"))
+    order = ["generic", "x86-64-v3", "x86-64-v4"]
+    isa = args.plot_isa or max({k[6] for k in table}, key=lambda x: order.index(x) if x in order else -1)
+    plot(table, os.path.join(ROOT, "docs", "tp_benchmarks.png"), isa)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,13 @@ constexpr int kVectorBytes = 32;
 constexpr int kVectorBytes = 16;
 #endif
 
+// Vector registers of the target: register tiles are sized to fit them.
+#if defined(__AVX512F__)
+constexpr int kVectorRegisters = 32;
+#else
+constexpr int kVectorRegisters = 16;
+#endif
+
 // Block widths a kernel is instantiated for: one register, a half, a
 // quarter, or scalar.
 template <typename T>

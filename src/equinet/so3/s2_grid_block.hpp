@@ -168,7 +168,7 @@ class S2GridBlock {
       const T* ce = &lam_[b][size_t(order_.offset(m, qe)) * n_pairs_ * W];
       const T* co = &lam_[b][size_t(order_.offset(m, qo)) * n_pairs_ * W];
       const ptrdiff_t ks = ptrdiff_t(n_pairs_) * W;
-      for_tiles<(K > 2 ? 1 : 2)>(n_pairs_, [&](int p0, auto r) {
+      for_tiles<tile_rows(K, 2)>(n_pairs_, [&](int p0, auto r) {
         constexpr int R = decltype(r)::value;
         vec e[R][K], o[R][K];
         tile<K, R>(ne, ce + size_t(p0) * W, W, ks, xe, Kc, e);
@@ -243,7 +243,7 @@ class S2GridBlock {
       const T* data = F + size_t(parts.off[P]) * Kc;
       const T* coef = &trig_[size_t(P) * kmax_ * nj_ * W];
       const int n = parts.n[P];
-      for_tiles<(K > 2 ? 2 : 4)>(nj_, [&](int j0, auto r) {
+      for_tiles<tile_rows(K, 1)>(nj_, [&](int j0, auto r) {
         constexpr int R = decltype(r)::value;
         vec a[R][K];
         tile<K, R>(n, coef + size_t(j0) * W, W, ptrdiff_t(nj_) * W, data, Kc, a);
@@ -297,7 +297,7 @@ class S2GridBlock {
     for (int P = 0; P < 4; ++P) {
       const T* data = Q + size_t(P) * nj_ * Kc;
       const T* coef = &trig_[size_t(P) * kmax_ * nj_ * W];
-      for_tiles<(K > 2 ? 2 : 4)>(parts.n[P], [&](int k0, auto r) {
+      for_tiles<tile_rows(K, 1)>(parts.n[P], [&](int k0, auto r) {
         constexpr int R = decltype(r)::value;
         vec a[R][K];
         tile<K, R>(nj_, coef + size_t(k0) * nj_ * W, ptrdiff_t(nj_) * W, W, data, Kc, a);
@@ -344,7 +344,7 @@ class S2GridBlock {
         const T* data = GP + (size_t(2 * slot + eo) * n_pairs_) * Kc;
         const T* coef = &lam_[b][size_t(order_.offset(m, q)) * n_pairs_ * W];
         T* z = Zm + size_t(ord.offset(m, q)) * Kc;
-        for_tiles<(K > 2 ? 2 : 4)>(ord.count(m, q), [&](int k0, auto r) {
+        for_tiles<tile_rows(K, 1)>(ord.count(m, q), [&](int k0, auto r) {
           constexpr int R = decltype(r)::value;
           vec a[R][K];
           tile<K, R>(n_pairs_, coef + size_t(k0) * n_pairs_ * W, ptrdiff_t(n_pairs_) * W, W, data,
@@ -366,6 +366,13 @@ class S2GridBlock {
   std::vector<T> lam_[3];          // [basis][(row * n_pairs + pair) * W + lane]
   std::vector<T> trig_;            // [((part * kmax + k) * nj + j) * W + lane]
   std::vector<T> weight_;
+
+  // Rows R of a register tile when `tiles` tiles of R x K accumulators are
+  // live with K data registers and a coefficient (at most 4 rows).
+  static constexpr int tile_rows(int K, int tiles) {
+    const int r = (detail::kVectorRegisters - K - 2) / (K * tiles);
+    return r < 1 ? 1 : r > 4 ? 4 : r;
+  }
 
   // a[r][v] = Σ_k coef[r*rs + k*ks] data[k*ds + v*W] (coefficients stored splatted)
   template <int K, int R>

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 #include <vector>
 
 #include "equinet/so3/irreps.hpp"
@@ -75,5 +76,16 @@ class ChannelBlockLayout {
   std::vector<Block> blocks_;
   std::vector<int> absent_rows_;
 };
+
+// f(integral_constant<int, K>) with K registers of lanes per channel block:
+// 4, or 2 when C channels fit in two registers (wide vectors, few channels),
+// so that a block does not compute mostly padding.
+template <typename T, class F>
+void with_block_registers(int C, const F& f) {
+  if (C <= 2 * so3::S2GridBlock<T>::W)
+    f(std::integral_constant<int, 2>());
+  else
+    f(std::integral_constant<int, 4>());
+}
 
 }  // namespace equinet::tp::detail

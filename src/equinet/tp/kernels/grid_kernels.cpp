@@ -14,9 +14,6 @@ namespace {
 
 using so3::RingBasis;
 
-// Registers of W lanes per channel block (Kc = kRegs * W channels).
-constexpr int kRegs = 4;
-
 // Legendre stage of one block of both operands (value or θ-gradient basis
 // b1), and for the vector product also their φ-gradients (after nf rows).
 template <int K, typename T>
@@ -53,14 +50,24 @@ class GridKernelsImpl final : public GridKernels<T> {
         block_(grid_) {}
 
   const so3::S2GridTransform<T>& grid() const override { return grid_; }
-  void forward(int rows, const T* x, const T* y, T* z) override;
-  void reverse(int rows, const T* x, const T* y, const T* z_adj, T* x_adj, T* y_adj) override;
+  void forward(int rows, const T* x, const T* y, T* z) override {
+    with_block_registers<T>(C_, [&](auto k) { forward_blocks<decltype(k)::value>(rows, x, y, z); });
+  }
+  void reverse(int rows, const T* x, const T* y, const T* z_adj, T* x_adj, T* y_adj) override {
+    with_block_registers<T>(
+        C_, [&](auto k) { reverse_blocks<decltype(k)::value>(rows, x, y, z_adj, x_adj, y_adj); });
+  }
 
  private:
   static int degree(const so3::Irreps& irreps) {
     int sign = 1;
     return spherical_function_degree(irreps, "grid tensor product", &sign);
   }
+  // K registers of lanes per channel block (with_block_registers)
+  template <int K>
+  void forward_blocks(int rows, const T* x, const T* y, T* z);
+  template <int K>
+  void reverse_blocks(int rows, const T* x, const T* y, const T* z_adj, T* x_adj, T* y_adj);
   GridProductKind kind_;
   int C_, L1_, L2_, L3_;
   ChannelBlockLayout in1_, in2_, out_;
@@ -74,8 +81,9 @@ class GridKernelsImpl final : public GridKernels<T> {
 // product and the transposed azimuth stage, then the transposed Legendre
 // stage for all rings; everything of one block stays in L1.
 template <typename T>
-void GridKernelsImpl<T>::forward(int rows, const T* x, const T* y, T* z) {
-  constexpr int K = kRegs, Kc = K * so3::S2GridBlock<T>::W;
+template <int K>
+void GridKernelsImpl<T>::forward_blocks(int rows, const T* x, const T* y, T* z) {
+  constexpr int Kc = K * so3::S2GridBlock<T>::W;
   using vec = typename so3::S2GridBlock<T>::vec;
   using Ln = typename so3::S2GridBlock<T>::Ln;
   const int C = C_, np = grid_.n_polar();
@@ -136,9 +144,10 @@ void GridKernelsImpl<T>::forward(int rows, const T* x, const T* y, T* z) {
 }
 
 template <typename T>
-void GridKernelsImpl<T>::reverse(int rows, const T* x, const T* y, const T* z_adj, T* x_adj,
-                                 T* y_adj) {
-  constexpr int K = kRegs, Kc = K * so3::S2GridBlock<T>::W;
+template <int K>
+void GridKernelsImpl<T>::reverse_blocks(int rows, const T* x, const T* y, const T* z_adj, T* x_adj,
+                                        T* y_adj) {
+  constexpr int Kc = K * so3::S2GridBlock<T>::W;
   using vec = typename so3::S2GridBlock<T>::vec;
   using Ln = typename so3::S2GridBlock<T>::Ln;
   const int C = C_, np = grid_.n_polar();

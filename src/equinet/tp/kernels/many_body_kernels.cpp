@@ -14,9 +14,6 @@ namespace {
 
 using so3::RingBasis;
 
-// Registers of W lanes per channel block (Kc = kRegs * W channels).
-constexpr int kRegs = 4;
-
 template <typename T>
 class ManyBodyKernelsImpl final : public ManyBodyKernels<T> {
  public:
@@ -30,14 +27,25 @@ class ManyBodyKernelsImpl final : public ManyBodyKernels<T> {
         block_(grid_) {}
 
   const so3::S2GridTransform<T>& grid() const override { return grid_; }
-  void forward(int rows, const T* a, T* z) override;
-  void reverse(int rows, const T* a, const T* z_adj, T* a_adj) override;
+  void forward(int rows, const T* a, T* z) override {
+    with_block_registers<T>(in_.channels(),
+                            [&](auto k) { forward_blocks<decltype(k)::value>(rows, a, z); });
+  }
+  void reverse(int rows, const T* a, const T* z_adj, T* a_adj) override {
+    with_block_registers<T>(
+        in_.channels(), [&](auto k) { reverse_blocks<decltype(k)::value>(rows, a, z_adj, a_adj); });
+  }
 
  private:
   static int degree(const so3::Irreps& irreps) {
     int sign = 1;
     return spherical_function_degree(irreps, "many-body product", &sign);
   }
+  // K registers of lanes per channel block (with_block_registers)
+  template <int K>
+  void forward_blocks(int rows, const T* a, T* z);
+  template <int K>
+  void reverse_blocks(int rows, const T* a, const T* z_adj, T* a_adj);
   int out_row_dim() const { return (nu_max_ - 1) * out_.row_dim(); }
   int nu_max_, L_, Lout_;
   ChannelBlockLayout in_, out_;
@@ -50,8 +58,9 @@ class ManyBodyKernelsImpl final : public ManyBodyKernels<T> {
 // a for all rings, ring by ring the powers and their transposed azimuth
 // stages, then one transposed Legendre stage per power.
 template <typename T>
-void ManyBodyKernelsImpl<T>::forward(int rows, const T* a, T* z) {
-  constexpr int K = kRegs, Kc = K * so3::S2GridBlock<T>::W;
+template <int K>
+void ManyBodyKernelsImpl<T>::forward_blocks(int rows, const T* a, T* z) {
+  constexpr int Kc = K * so3::S2GridBlock<T>::W;
   const int C = in_.channels(), na = grid_.n_azimuth(), np = grid_.n_polar(), nz = nu_max_ - 1;
   const size_t nf = block_.legendre_rows(L_), ng = block_.legendre_rows(Lout_);
   ws_.reserve((in_.rows() + out_.rows() + nf + nz * ng + 3 * size_t(na) +
@@ -94,8 +103,9 @@ void ManyBodyKernelsImpl<T>::forward(int rows, const T* a, T* z) {
 }
 
 template <typename T>
-void ManyBodyKernelsImpl<T>::reverse(int rows, const T* a, const T* z_adj, T* a_adj) {
-  constexpr int K = kRegs, Kc = K * so3::S2GridBlock<T>::W;
+template <int K>
+void ManyBodyKernelsImpl<T>::reverse_blocks(int rows, const T* a, const T* z_adj, T* a_adj) {
+  constexpr int Kc = K * so3::S2GridBlock<T>::W;
   const int C = in_.channels(), na = grid_.n_azimuth(), np = grid_.n_polar(), nz = nu_max_ - 1;
   const size_t nf = block_.legendre_rows(L_), nfz = block_.legendre_rows(Lout_);
   ws_.reserve((2 * in_.rows() + out_.rows() + 2 * nf + nz * nfz + 4 * size_t(na) +
