@@ -78,7 +78,8 @@ void CGKernelsImpl<T>::forward(int rows, const T* x, const T* y, const T* w, T* 
         const Entry& en = entries_[e];
         const T *xi = X + size_t(en.i) * C, *yj = Y + size_t(en.j) * C;
         T* zk = Z + size_t(en.k) * C;
-        for (int c = 0; c < C; ++c) zk[c] += en.value * wp[c] * xi[c] * yj[c];
+        const T v = en.value;  // see reverse
+        for (int c = 0; c < C; ++c) zk[c] += v * wp[c] * xi[c] * yj[c];
       }
     }
     out_.unpack(Z, z + size_t(r) * out_.row_dim());
@@ -115,12 +116,16 @@ void CGKernelsImpl<T>::reverse(int rows, const T* x, const T* y, const T* w, con
         const Entry& en = entries_[e];
         const T *xi = X + size_t(en.i) * C, *yj = Y + size_t(en.j) * C, *zk = Za + size_t(en.k) * C;
         T *xa = Xa + size_t(en.i) * C, *ya = Ya + size_t(en.j) * C;
+        // a local copy: stores through xa, ya (type T) could otherwise change
+        // en.value, which kept GCC from vectorising the loop
+        const T v = en.value;
         for (int c = 0; c < C; ++c) {
-          const T g = en.value * zk[c];
-          xa[c] += g * wp[c] * yj[c];
-          ya[c] += g * wp[c] * xi[c];
-          if (w_adj) wa[c] += g * xi[c] * yj[c];
+          const T g = v * zk[c] * wp[c];
+          xa[c] += g * yj[c];
+          ya[c] += g * xi[c];
         }
+        if (w_adj)
+          for (int c = 0; c < C; ++c) wa[c] += v * zk[c] * xi[c] * yj[c];
       }
     }
     in1_.unpack(Xa, x_adj + size_t(r) * in1_.row_dim());
