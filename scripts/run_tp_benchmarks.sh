@@ -3,13 +3,17 @@
 # then the table and plot (scripts/plot_tp_benchmarks.py). Run on a quiet
 # machine: the 1-thread runs are pinned to one core and report CPU time, the
 # 2-thread runs report wall time. Needs a Release build in build/ (or BUILD).
-#   scripts/run_tp_benchmarks.sh [step ...]   steps: fwd rev threads2 large plot (default: all)
+#   scripts/run_tp_benchmarks.sh [step ...]
+#   steps: fwd rev threads2 large generic plot (default: all). fwd, rev, threads2, large
+#   use the best variant of the kernels for this CPU; generic the portable kernels.
+# RUN=<n> names a repetition: the plot keeps each case's fastest run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 BENCH=$BUILD/bin/bench_tensor_products
 OUT=$ROOT/benchmarks/results
-steps=${*:-fwd rev threads2 large plot}
+CORE=${CORE:-1}  # the 1-thread runs are pinned to this core
+steps=${*:-fwd rev threads2 large generic plot}
 
 # run <tag> <isa> <threads> <rows> <lmax> <filter> [taskset core]
 run() {
@@ -19,17 +23,20 @@ run() {
   echo "== $tag: isa=${isa:-best} threads=$threads rows=$rows L<=$lmax filter=$filter" >&2
   EQUINET_ISA=$isa OMP_NUM_THREADS=$threads OMP_PROC_BIND=false EQUINET_BENCH_ROWS=$rows \
     EQUINET_BENCH_LMAX=$lmax "${pin[@]}" "$BENCH" --benchmark_filter="$filter" \
-    --benchmark_out="$OUT/tp_${tag}_${isa:-best}_t${threads}.json" --benchmark_out_format=json
+    --benchmark_out="$OUT/tp_${tag}_${isa:-best}_t${threads}_r${RUN:-1}.json" --benchmark_out_format=json
 }
 
 for step in $steps; do
   case $step in
-    fwd) run fwd "" 1 1000 8 'fwd/' 0 ;;                       # every product, L = 1..8
-    rev) run rev "" 1 1000 8 'rev/.*/C32/' 0 ;;                # reverse passes, C = 32
+    fwd) run fwd "" 1 1000 8 'fwd/' $CORE ;;                       # every product, L = 1..8
+    rev) run rev "" 1 1000 8 'rev/' $CORE ;;                       # every reverse pass
     threads2) run threads2 "" 2 1000 8 '(fwd|rev)/(cg|grid|vector|manybody)/.*/C128/' ;;
     large)                                                     # where (a)/(b) reaches 10x
-      run large "" 1 1000 12 'fwd/(cg|grid)/.*/L(9|10|11|12)/C32/' 0
-      run large generic 1 1000 12 'fwd/(cg|grid)/.*/L(9|10|11|12)/C32/' 0 ;;
+      run large "" 1 1000 12 'fwd/(cg|grid)/.*/L(9|10|11|12)/C32/' $CORE
+      run large generic 1 1000 12 'fwd/(cg|grid)/.*/L(9|10|11|12)/C32/' $CORE ;;
+    generic)
+      run fwd generic 1 1000 8 'fwd/' $CORE
+      run rev generic 1 1000 8 'rev/.*/C32/' $CORE ;;
     plot) /usr/bin/python3 "$ROOT/scripts/plot_tp_benchmarks.py" --reuse ;;
     *) echo "unknown step $step" >&2; exit 2 ;;
   esac
