@@ -16,30 +16,16 @@
 #include "equinet/tp/grid_product.hpp"
 #include "equinet/tp/many_body_product.hpp"
 #include "support/error_of.hpp"
+#include "support/tp_inputs.hpp"
 
 using namespace equinet;
 using namespace equinet::tp;
 using equinet::testing::error_of;
+using equinet::testing::random_vector;
+using equinet::testing::sh_irreps;
 using so3::Irreps;
 
 namespace {
-
-Irreps sh_irreps(int C, int L, int sign = 1) {
-  std::string s;
-  for (int l = 0; l <= L; ++l)
-    s += (l ? "+" : "") + std::to_string(C) + "x" + std::to_string(l) +
-         ((((l % 2) ? -sign : sign) > 0) ? "e" : "o");
-  return Irreps::parse(s);
-}
-
-template <typename T>
-std::vector<T> random_vector(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<double> u(-1, 1);
-  std::vector<T> v(n);
-  for (auto& x : v) x = T(u(rng));
-  return v;
-}
 
 // max |a - b| / max(1, max |b|)
 template <typename T>

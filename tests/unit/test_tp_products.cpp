@@ -15,30 +15,15 @@
 #include "equinet/tp/fourier_product.hpp"
 #include "equinet/tp/grid_product.hpp"
 #include "equinet/tp/many_body_product.hpp"
+#include "support/tp_inputs.hpp"
 
 using namespace equinet;
 using namespace equinet::tp;
+using equinet::testing::random_vector;
+using equinet::testing::sh_irreps;
 using so3::Irreps;
 
 namespace {
-
-// C x (0 .. L) with parity sign*(-1)^l, e.g. "3x0e+3x1o+3x2e".
-Irreps sh_irreps(int C, int L, int sign = 1, int lmin = 0) {
-  std::string s;
-  for (int l = lmin; l <= L; ++l) {
-    const bool even = ((l % 2) ? -sign : sign) > 0;
-    s += (s.empty() ? "" : "+") + std::to_string(C) + "x" + std::to_string(l) + (even ? "e" : "o");
-  }
-  return Irreps::parse(s);
-}
-
-std::vector<double> random_vector(size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<double> u(-1, 1);
-  std::vector<double> v(n);
-  for (auto& x : v) x = u(rng);
-  return v;
-}
 
 double max_abs(const std::vector<double>& v) {
   double m = 0;
