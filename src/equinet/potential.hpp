@@ -6,18 +6,13 @@
 
 #include <cstdint>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
-namespace equinet {
+#include "equinet/error.hpp"
+#include "equinet/io/elements.hpp"
 
-// Every user-facing failure (bad file, unknown element, bad geometry) throws
-// this, with a message naming the file, key or atom.
-class Error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+namespace equinet {
 
 enum class Precision { Float32, Float64 };
 
@@ -143,9 +138,5 @@ class Potential {
 // first, then each variant that was built and that this CPU supports, from
 // least to most capable (the automatic choice is the last).
 std::vector<std::string> available_isas();
-
-// Name of an element from its atomic number ("Si"; "" if unknown), and back (0 if unknown).
-std::string element_symbol(int atomic_number);
-int atomic_number_from_symbol(const std::string& symbol);
 
 }  // namespace equinet

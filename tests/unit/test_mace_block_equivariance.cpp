@@ -18,11 +18,11 @@ namespace {
 
 struct Evaluated {
   std::unique_ptr<mace::MaceModel<double>> model;
-  mace::EdgeGraph<double> graph;
+  models::EdgeGraph<double> graph;
 };
 
 void evaluate(mace::MaceModel<double>& model, const equinet::testing::ReferenceStructure& ref,
-              const std::vector<double>& pos, const double* cell, mace::EdgeGraph<double>& g) {
+              const std::vector<double>& pos, const double* cell, models::EdgeGraph<double>& g) {
   neighbor::NeighborBuilder builder;
   neighbor::NeighborList list;
   const bool any = ref.pbc[0] || ref.pbc[1] || ref.pbc[2];
@@ -72,7 +72,7 @@ TEST_P(MaceBlockEquivariance, FeaturesRotateWithWignerD) {
   };
   for (size_t i = 0; i < n; ++i) rot(&ref.positions[3 * i], &rpos[3 * i]);
   for (int r = 0; r < 3; ++r) rot(&ref.cell[3 * r], &rcell[3 * r]);
-  mace::EdgeGraph<double> ga, gb;
+  models::EdgeGraph<double> ga, gb;
   evaluate(a, ref, ref.positions, ref.cell, ga);
   evaluate(b, ref, rpos, rcell, gb);
 

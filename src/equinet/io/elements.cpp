@@ -1,8 +1,8 @@
-// Element symbols <-> atomic numbers (declared in equinet/potential.hpp).
+// Element symbols <-> atomic numbers (io/elements.hpp).
 #include <array>
 #include <string>
 
-#include "equinet/potential.hpp"
+#include "equinet/io/elements.hpp"
 
 namespace equinet {
 namespace {

@@ -1,6 +1,6 @@
 // InfoValue: construction and typed access.
 #include "equinet/io/extxyz.hpp"
-#include "equinet/potential.hpp"
+#include "equinet/error.hpp"
 
 namespace equinet::io {
 

@@ -6,7 +6,8 @@
 
 #include "equinet/io/detail/text_numbers.hpp"
 #include "equinet/io/extxyz.hpp"
-#include "equinet/potential.hpp"
+#include "equinet/error.hpp"
+#include "equinet/io/elements.hpp"
 
 namespace equinet::io {
 namespace {

@@ -10,7 +10,7 @@
 #include <set>
 #include <sstream>
 
-#include "equinet/potential.hpp"
+#include "equinet/error.hpp"
 
 namespace equinet::io {
 namespace {

@@ -8,7 +8,7 @@
 #include "equinet/neighbor/detail/pair_search.hpp"
 #include "equinet/neighbor/detail/workspace.hpp"
 #include "equinet/neighbor/neighbor_list.hpp"
-#include "equinet/potential.hpp"
+#include "equinet/error.hpp"
 
 namespace equinet::neighbor {
 namespace {

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "equinet/detail/parallel.hpp"
-#include "equinet/potential.hpp"
+#include "equinet/error.hpp"
 
 namespace equinet::neighbor {
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "equinet/potential.hpp"
+#include "equinet/error.hpp"
 
 namespace equinet::nn {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "equinet/nn/feature_layout.hpp"
+#include "equinet/so3/feature_layout.hpp"
 
 namespace equinet::nn {
 
@@ -26,8 +26,8 @@ class IrrepsLinear {
 
   static int64_t weight_count(const so3::Irreps& in, const so3::Irreps& out, int num_sets);
 
-  const FeatureLayout& in() const { return in_; }
-  const FeatureLayout& out() const { return out_; }
+  const so3::FeatureLayout& in() const { return in_; }
+  const so3::FeatureLayout& out() const { return out_; }
 
   // rows [begin, end): y[row] (+)= linear(x[row]) with weight set set_of[row]
   // (set_of may be null when num_sets == 1). Strides are row widths.
@@ -43,7 +43,7 @@ class IrrepsLinear {
     std::vector<T> w;   // [set][mul_in][mul_out], α folded in
     std::vector<T> wt;  // [set][mul_out][mul_in] (for the reverse pass)
   };
-  FeatureLayout in_, out_;
+  so3::FeatureLayout in_, out_;
   int num_sets_ = 1;
   std::vector<Path> paths_;
 };

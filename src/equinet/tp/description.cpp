@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "equinet/potential.hpp"
+#include "equinet/error.hpp"
 #include "equinet/so3/gaunt.hpp"
 
 namespace equinet::tp {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "equinet/potential.hpp"
+#include "equinet/error.hpp"
 
 namespace equinet::tp {
 namespace {

@@ -1,6 +1,6 @@
 #include "equinet/tp/grid_product.hpp"
 
-#include "equinet/potential.hpp"
+#include "equinet/error.hpp"
 
 namespace equinet::tp {
 namespace {

@@ -1,6 +1,6 @@
 #include "equinet/tp/many_body_product.hpp"
 
-#include "equinet/potential.hpp"
+#include "equinet/error.hpp"
 #include "equinet/tp/description.hpp"
 
 namespace equinet::tp {

@@ -6,7 +6,7 @@
 
 #include "equinet/detail/parallel.hpp"
 #include "equinet/detail/simd.hpp"
-#include "equinet/models/mace/edge_graph.hpp"
+#include "equinet/models/common/edge_graph.hpp"
 #include "equinet/nn/radial_table.hpp"
 #include "equinet/so3/wigner_3j.hpp"
 
@@ -39,7 +39,7 @@ ConvTP<T>::ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target)
     }
   }
   std::vector<int> perm;
-  mid_ = nn::FeatureLayout(so3::Irreps(slots).sorted(&perm));
+  mid_ = so3::FeatureLayout(so3::Irreps(slots).sorted(&perm));
   // mace sorts the instructions by output slot, and the radial weights
   // follow that order; each slot has exactly one instruction, so e3nn's
   // fan-in is 1 and norm = sqrt(2 l_out + 1).

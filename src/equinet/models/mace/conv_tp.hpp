@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "equinet/nn/feature_layout.hpp"
+#include "equinet/so3/feature_layout.hpp"
 #include "equinet/nn/radial_mlp.hpp"
 
 namespace equinet::nn {
@@ -16,10 +16,14 @@ template <typename T>
 class RadialTable;
 }
 
-namespace equinet::mace {
-
+namespace equinet::models {
 template <typename T>
 struct EdgeGraph;
+}
+
+namespace equinet::mace {
+
+using models::EdgeGraph;
 
 template <typename T>
 class ConvTP {
@@ -29,8 +33,8 @@ class ConvTP {
   // target: irreps the output slots are filtered by.
   ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target);
 
-  const nn::FeatureLayout& in() const { return in_; }
-  const nn::FeatureLayout& mid() const { return mid_; }
+  const so3::FeatureLayout& in() const { return in_; }
+  const so3::FeatureLayout& mid() const { return mid_; }
   int weight_count() const { return weight_count_; }
   int sh_dim() const { return (lmax_ + 1) * (lmax_ + 1); }
 
@@ -99,7 +103,7 @@ class ConvTP {
   template <typename Source>
   void reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, const Source& src,
                     Workspaces& ws, const T* M_adj, T* x_adj, T* Y_adj, T* r_adj) const;
-  nn::FeatureLayout in_, mid_;
+  so3::FeatureLayout in_, mid_;
   int lmax_ = 0, weight_count_ = 0, lanes_ = 1, blocks_ = 0;
   std::vector<Instruction> instructions_;
   std::vector<Pair> pairs_;

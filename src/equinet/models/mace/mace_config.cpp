@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "equinet/potential.hpp"
+#include "equinet/error.hpp"
 
 namespace equinet::mace {
 namespace {

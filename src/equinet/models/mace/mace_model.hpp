@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "equinet/models/mace/conv_tp.hpp"
-#include "equinet/models/mace/edge_graph.hpp"
+#include "equinet/models/common/edge_graph.hpp"
 #include "equinet/models/mace/mace_config.hpp"
 #include "equinet/models/mace/symmetric_contraction.hpp"
 #include "equinet/nn/irreps_linear.hpp"

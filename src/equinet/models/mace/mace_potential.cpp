@@ -7,7 +7,7 @@
 #include <cmath>
 #include <type_traits>
 
-#include "equinet/detail/edge_forces.hpp"
+#include "equinet/models/common/edge_forces.hpp"
 #include "equinet/detail/parallel.hpp"
 #include "equinet/detail/profiler.hpp"
 #include "equinet/io/safetensors.hpp"
@@ -153,15 +153,12 @@ class MacePotential final : public Potential {
     for (int64_t i = 0; i < g.n_local; ++i) res.energy += out_.node_energies[i];
     if (req.atom_energies)
       res.atom_energies.assign(out_.node_energies.begin(), out_.node_energies.begin() + g.n_local);
-    detail::EdgeSet edges{
-        g.n_nodes,          g.n_centers,       g.recv_offsets.data(), g.send_offsets.data(),
-        g.by_sender.data(), g.receivers.data()};
     if (req.forces) res.forces.assign(size_t(g.n_nodes) * 3, 0.0);
     if (req.atom_virials) res.atom_virials.assign(size_t(g.n_nodes) * 9, 0.0);
     for (double& w : res.virial) w = 0;
     detail::ScopedPhase p_derive("forces and virials from edge forces");
     if (grads && g.n_nodes > 0)
-      detail::derive_from_edge_forces<T>(edges, g.vectors.data(), out_.edge_forces.data(),
+      models::derive_from_edge_forces<T>(g, out_.edge_forces.data(),
                                          req.forces ? res.forces.data() : nullptr,
                                          req.virial ? res.virial : nullptr,
                                          req.atom_virials ? res.atom_virials.data() : nullptr);
@@ -170,7 +167,7 @@ class MacePotential final : public Potential {
   mace::MaceModel<T> model_;
   ModelInfo info_;
   std::vector<int> species_of_z_;
-  mace::EdgeGraph<T> graph_;
+  models::EdgeGraph<T> graph_;
   mace::MaceOutputs<T> out_;
   neighbor::VerletNeighborList neighbors_;
   neighbor::NeighborList list_;

@@ -9,7 +9,7 @@
 #include "equinet/detail/parallel.hpp"
 #include "equinet/detail/simd.hpp"
 #include "equinet/io/safetensors.hpp"
-#include "equinet/potential.hpp"
+#include "equinet/error.hpp"
 
 namespace equinet::mace {
 

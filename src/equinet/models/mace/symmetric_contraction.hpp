@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "equinet/nn/feature_layout.hpp"
+#include "equinet/so3/feature_layout.hpp"
 
 namespace equinet::io {
 class SafetensorsFile;
@@ -28,7 +28,7 @@ class SymmetricContraction {
                        const so3::Irreps& in, const so3::Irreps& out, int correlation,
                        int num_elements);
 
-  const nn::FeatureLayout& out() const { return out_; }
+  const so3::FeatureLayout& out() const { return out_; }
   int64_t monomial_count() const;
 
   // rows [0, n): B = SC(A) (m-major layouts), species per row.
@@ -62,7 +62,7 @@ class SymmetricContraction {
   void forward_node(const T* a, int species, T* b) const;
   template <int W, int NB>
   void reverse_node(const T* a, int species, const T* g, T* ga) const;
-  nn::FeatureLayout out_;
+  so3::FeatureLayout out_;
   int channels_ = 0, in_dim_ = 0, num_elements_ = 0;
   std::vector<Output> outputs_;
 };

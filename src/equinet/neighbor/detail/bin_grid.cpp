@@ -4,7 +4,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "equinet/potential.hpp"
+#include "equinet/error.hpp"
 
 namespace equinet::neighbor::detail {
 namespace {

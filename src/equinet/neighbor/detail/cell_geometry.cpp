@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "equinet/potential.hpp"
+#include "equinet/error.hpp"
 
 namespace equinet::neighbor::detail {
 namespace {

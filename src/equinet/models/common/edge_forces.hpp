@@ -4,23 +4,15 @@
 //   per-atom virial: half of -r_e ⊗ f_e to each end of the edge.
 #pragma once
 
-#include <cstdint>
-#include <vector>
+#include "equinet/models/common/edge_graph.hpp"
 
-namespace equinet::detail {
+namespace equinet::models {
 
-struct EdgeSet {
-  int64_t n_nodes = 0, n_receivers = 0;
-  const int64_t* recv_offsets = nullptr;  // n_receivers + 1
-  const int64_t* send_offsets = nullptr;  // n_nodes + 1
-  const int64_t* by_sender = nullptr;     // edge ids grouped by sender
-  const int* receivers = nullptr;
-};
-
+// `g` must be indexed by sender (EdgeGraph::index_by_sender).
 template <typename T>
-void derive_from_edge_forces(const EdgeSet& edges, const T* vectors, const T* edge_forces,
+void derive_from_edge_forces(const EdgeGraph<T>& g, const T* edge_forces,
                              double* forces /* n_nodes x 3, or null */,
                              double* virial /* 9, or null */,
                              double* atom_virials /* n_nodes x 9, or null */);
 
-}  // namespace equinet::detail
+}  // namespace equinet::models

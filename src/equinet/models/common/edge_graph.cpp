@@ -1,9 +1,9 @@
-#include "equinet/models/mace/edge_graph.hpp"
+#include "equinet/models/common/edge_graph.hpp"
 
 #include <cstddef>
 using std::size_t;
 
-namespace equinet::mace {
+namespace equinet::models {
 
 template <typename T>
 void EdgeGraph<T>::index_by_sender() {
@@ -19,4 +19,4 @@ void EdgeGraph<T>::index_by_sender() {
 template struct EdgeGraph<float>;
 template struct EdgeGraph<double>;
 
-}  // namespace equinet::mace
+}  // namespace equinet::models

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace equinet::mace {
+namespace equinet::models {
 
 template <typename T>
 struct EdgeGraph {
@@ -29,4 +29,4 @@ struct EdgeGraph {
   std::vector<int64_t> fill_;
 };
 
-}  // namespace equinet::mace
+}  // namespace equinet::models

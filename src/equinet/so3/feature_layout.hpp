@@ -1,4 +1,4 @@
-// Internal feature layout: blocks in irreps order, each stored "m-major" as
+// The feature layout of every model buffer and tensor-product row: blocks in irreps order, each stored "m-major" as
 // [2l+1][mul] (channel innermost, contiguous for vector loops). e3nn's
 // "mul_ir" layout is [mul][2l+1]; convert only at the boundaries.
 #pragma once
@@ -7,15 +7,15 @@
 
 #include "equinet/so3/irreps.hpp"
 
-namespace equinet::nn {
+namespace equinet::so3 {
 
 struct FeatureLayout {
-  so3::Irreps irreps;
+  Irreps irreps;
   std::vector<int> offsets;  // start of each block in a row
   int dim = 0;
 
   FeatureLayout() = default;
-  explicit FeatureLayout(so3::Irreps ir) : irreps(std::move(ir)) {
+  explicit FeatureLayout(Irreps ir) : irreps(std::move(ir)) {
     for (const auto& b : irreps.blocks()) {
       offsets.push_back(dim);
       dim += b.dim();
@@ -29,4 +29,4 @@ struct FeatureLayout {
   }
 };
 
-}  // namespace equinet::nn
+}  // namespace equinet::so3
