@@ -221,10 +221,10 @@ void PairEquinet::load_model(const std::string& path) {
   exchange = std::make_unique<EquinetLammpsExchange>(*this);
   if (comm->me == 0)
     utils::logmesg(lmp,
-                   "pair equinet: model {} ({} {}, elements {}, cutoff {} A, {} layers, "
+                   "pair equinet: model {} (family {}, elements {}, cutoff {} A, {} layers, "
                    "{} parameters, {}, code {})\n",
-                   path, info.source, info.model_class, element_list(info.atomic_numbers), cutoff,
-                   num_layers, info.num_parameters, use_float32 ? "float32" : "float64", info.isa);
+                   path, info.source, element_list(info.atomic_numbers), cutoff, num_layers,
+                   info.num_parameters, use_float32 ? "float32" : "float64", info.isa);
 }
 
 void PairEquinet::map_types(int nnames, char** names) {
@@ -361,9 +361,6 @@ void PairEquinet::build_graph_from_list(int ncenters, const int* ilist, const in
     if (row >= 0 && row < n_centers) b.list_index_of_row[row] = ii;
   }
 
-  const double cutsq_model = cutoff * cutoff;
-  const double overlapsq = overlap_distance * overlap_distance;
-  int overlap_i = -1, overlap_j = -1;
   b.neighbors.clear();
   b.offsets.resize(n_centers + 1);
   b.offsets[0] = 0;
@@ -371,51 +368,24 @@ void PairEquinet::build_graph_from_list(int ncenters, const int* ilist, const in
     const int ii = b.list_index_of_row[row];
     if (ii >= 0) {
       const int i = ilist[ii];
-      const double* xi = &b.positions[3 * row];
       const int* jlist = firstneigh[i];
       for (int jj = 0; jj < numneigh[i]; ++jj) {
-        const int j = jlist[jj] & NEIGHMASK;
-        const int col = b.node_of_atom[j];
-        if (col < 0) continue;
-        const double* xj = &b.positions[3 * col];
-        const double dx = xi[0] - xj[0], dy = xi[1] - xj[1], dz = xi[2] - xj[2];
-        const double rsq = dx * dx + dy * dy + dz * dz;
-        if (rsq >= cutsq_model) continue;
-        if (rsq < overlapsq && overlap_i < 0) {
-          overlap_i = i;
-          overlap_j = j;
-        }
-        b.neighbors.push_back(col);
+        const int col = b.node_of_atom[jlist[jj] & NEIGHMASK];
+        if (col >= 0) b.neighbors.push_back(col);
       }
     }
     b.offsets[row + 1] = static_cast<int64_t>(b.neighbors.size());
   }
   graph.offsets = b.offsets.data();
   graph.neighbors = b.neighbors.data();
-  check_overlap(overlap_i, overlap_j);
+  set_atom_ids();
 }
 
-void PairEquinet::check_overlap(int i, int j) {
-  int found = i >= 0 ? 1 : 0, any = 0;
-  MPI_Allreduce(&found, &any, 1, MPI_INT, MPI_MAX, world);
-  if (!any) return;
-  struct {
-    int missing;
-    int rank;
-  } mine{found ? 0 : 1, comm->me}, first{0, 0};
-  MPI_Allreduce(&mine, &first, 1, MPI_2INT, MPI_MINLOC, world);
-  double pair_info[3] = {0.0, 0.0, 0.0};  // atom IDs (exact in a double) and distance
-  if (comm->me == first.rank) {
-    const double *xi = atom->x[i], *xj = atom->x[j];
-    pair_info[0] = static_cast<double>(atom->tag[i]);
-    pair_info[1] = static_cast<double>(atom->tag[j]);
-    pair_info[2] = std::sqrt((xi[0] - xj[0]) * (xi[0] - xj[0]) + (xi[1] - xj[1]) * (xi[1] - xj[1]) +
-                             (xi[2] - xj[2]) * (xi[2] - xj[2]));
-  }
-  MPI_Bcast(pair_info, 3, MPI_DOUBLE, first.rank, world);
-  error->all(FLERR, "pair equinet: atoms {} and {} overlap (distance {:.3g} A < {:g} A)",
-             static_cast<tagint>(pair_info[0]), static_cast<tagint>(pair_info[1]), pair_info[2],
-             overlap_distance);
+void PairEquinet::set_atom_ids() {
+  buffers.atom_ids.resize(graph.n_nodes);
+  for (int64_t n = 0; n < graph.n_nodes; ++n)
+    buffers.atom_ids[n] = static_cast<int64_t>(atom->tag[graph.atom_of_node[n]]);
+  graph.atom_ids = buffers.atom_ids.data();
 }
 
 void PairEquinet::abort_one(const std::string& message) {
@@ -441,6 +411,7 @@ void PairEquinet::evaluate() {
   in.atomic_numbers = g.atomic_numbers;
   in.neighbor_offsets = g.offsets;
   in.neighbors = g.neighbors;
+  in.atom_ids = g.atom_ids;
   in.exchange = (ghost_mode == GhostMode::Exchange) ? exchange.get() : nullptr;
 
   equinet::Request request;

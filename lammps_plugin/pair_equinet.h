@@ -74,6 +74,7 @@ class PairEquinet : public Pair {
     const int* atomic_numbers = nullptr;
     const int64_t* offsets = nullptr;
     const int* neighbors = nullptr;
+    const int64_t* atom_ids = nullptr;  // LAMMPS tags, for the core's messages
   };
 
   // Host buffers of the plain variant, rebuilt every step without
@@ -86,6 +87,7 @@ class PairEquinet : public Pair {
     std::vector<int64_t> offsets;
     std::vector<int> neighbors;
     std::vector<int> list_index_of_row;  // centre row -> index in the LAMMPS list
+    std::vector<int64_t> atom_ids;       // per node: atom->tag
   };
 
   // Settings and model.
@@ -118,8 +120,9 @@ class PairEquinet : public Pair {
     return ghost_mode == GhostMode::Exchange ? n_local : n_nodes;
   }
   // Plain variant: index maps and positions for all LAMMPS atoms (local then
-  // ghost), then CSR from a LAMMPS full list filtered to the cutoff (fails on
-  // overlapping atoms); `graph` points into `buffers` afterwards.
+  // ghost), then CSR from a LAMMPS full list as it is (with skin: the core
+  // keeps the neighbours within the cutoff and reports overlapping atoms);
+  // `graph` points into `buffers` afterwards.
   void begin_graph(const double* const* x, const int* type, int nlocal, int nall);
   void build_graph_from_list(int ncenters, const int* ilist, const int* numneigh,
                              int* const* firstneigh);
@@ -127,12 +130,8 @@ class PairEquinet : public Pair {
   // quantities (forces are applied by the caller: apply_forces()).
   void evaluate();
   void apply_forces(double* const* f) const;
-  // Atoms closer than this are reported as overlapping: the edge direction
-  // (and with it every spherical harmonic) is undefined at zero distance.
-  static constexpr double overlap_distance = 1.0e-6;
-  // Collective (every rank, every step): stops all ranks with one message if
-  // any rank found overlapping atoms i, j (local indices; -1 if none).
-  void check_overlap(int i, int j);
+  // buffers.atom_ids from graph.atom_of_node: the core names atoms by tag.
+  void set_atom_ids();
   // error->one, with the message flushed first: with LAMMPS_EXCEPTIONS,
   // lmp calls MPI_Abort without flushing the screen and log buffers.
   [[noreturn]] void abort_one(const std::string& message);

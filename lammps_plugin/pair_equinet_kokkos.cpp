@@ -23,17 +23,6 @@ void ensure_size(View& v, size_t n, const char* name) {
     v = View(Kokkos::view_alloc(std::string(name), Kokkos::WithoutInitializing), n);
 }
 
-// Squared distance of two graph rows.
-template <class View>
-KOKKOS_INLINE_FUNCTION double distsq(const View& positions, int a, int b) {
-  double rsq = 0.0;
-  for (int k = 0; k < 3; ++k) {
-    const double d = positions(3 * a + k) - positions(3 * b + k);
-    rsq += d * d;
-  }
-  return rsq;
-}
-
 }  // namespace
 
 template <class DeviceType>
@@ -62,7 +51,6 @@ void PairEquinetKokkos<DeviceType>::init_style() {
   auto h_type_z = Kokkos::create_mirror_view(d_type_z);
   for (int t = 0; t <= ntypes; ++t) h_type_z(t) = type_atomic_number[t];
   Kokkos::deep_copy(d_type_z, h_type_z);
-  d_overlap = Kokkos::View<int*, DeviceType>("equinet:overlap", 2);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -76,10 +64,8 @@ void PairEquinetKokkos<DeviceType>::compute(int eflag, int vflag) {
   build_node_maps(nlocal, nlocal + atom->nghost);
   const int ncenters = (ghost_mode == GhostMode::Exchange) ? list->inum : list->inum + list->gnum;
   build_edges(ncenters);
-
-  auto h_overlap = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), d_overlap);
-  if (h_overlap(0) >= 0) atomKK->sync(Host, X_MASK | TAG_MASK);
-  check_overlap(h_overlap(0), h_overlap(1));
+  atomKK->sync(Host, TAG_MASK);
+  set_atom_ids();
 
   evaluate();
   add_forces();
@@ -130,9 +116,9 @@ void PairEquinetKokkos<DeviceType>::build_node_maps(int nlocal, int nall) {
   graph.n_centers = centers_for(n_local, n_nodes);
 }
 
-// CSR of the neighbours within the model cutoff, from the KOKKOS full list:
-// count per centre, scan into offsets, fill (in list order, so the result
-// does not depend on thread scheduling).
+// CSR of the KOKKOS full list as it is (the core keeps the neighbours within
+// the cutoff and checks for overlaps): count per centre, scan into offsets,
+// fill (in list order, so the result does not depend on thread scheduling).
 template <class DeviceType>
 void PairEquinetKokkos<DeviceType>::build_edges(int ncenters) {
   auto* k_list = static_cast<NeighListKokkos<DeviceType>*>(list);
@@ -140,16 +126,11 @@ void PairEquinetKokkos<DeviceType>::build_edges(int ncenters) {
   auto numneigh = k_list->d_numneigh;
   auto neighbors2d = k_list->d_neighbors;
   auto node_of_atom = d_node_of_atom;
-  auto positions = d_positions;
-  auto overlap = d_overlap;
   const int n_centers = static_cast<int>(graph.n_centers);
-  const double cutsq_model = cutoff * cutoff;
-  const double overlapsq = PairEquinet::overlap_distance * PairEquinet::overlap_distance;
 
   ensure_size(d_offsets, n_centers + 1, "equinet:offsets");
   auto offsets = d_offsets;
   Kokkos::deep_copy(offsets, 0);
-  Kokkos::deep_copy(overlap, -1);
 
   Kokkos::parallel_for(
       "equinet::count_edges", Kokkos::RangePolicy<DeviceType>(0, ncenters),
@@ -158,16 +139,8 @@ void PairEquinetKokkos<DeviceType>::build_edges(int ncenters) {
         const int row = node_of_atom(i);
         if (row < 0 || row >= n_centers) return;
         int64_t count = 0;
-        for (int jj = 0; jj < numneigh(i); ++jj) {
-          const int j = neighbors2d(i, jj) & NEIGHMASK;
-          const int col = node_of_atom(j);
-          if (col < 0) continue;
-          const double rsq = distsq(positions, row, col);
-          if (rsq >= cutsq_model) continue;
-          if (rsq < overlapsq && Kokkos::atomic_compare_exchange(&overlap(0), -1, i) == -1)
-            overlap(1) = j;
-          ++count;
-        }
+        for (int jj = 0; jj < numneigh(i); ++jj)
+          if (node_of_atom(neighbors2d(i, jj) & NEIGHMASK) >= 0) ++count;
         offsets(row + 1) = count;
       });
   int64_t n_edges = 0;
@@ -191,7 +164,7 @@ void PairEquinetKokkos<DeviceType>::build_edges(int ncenters) {
         for (int jj = 0; jj < numneigh(i); ++jj) {
           const int j = neighbors2d(i, jj) & NEIGHMASK;
           const int col = node_of_atom(j);
-          if (col >= 0 && distsq(positions, row, col) < cutsq_model) neighbors(k++) = col;
+          if (col >= 0) neighbors(k++) = col;
         }
       });
 

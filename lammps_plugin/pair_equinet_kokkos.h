@@ -48,7 +48,6 @@ class PairEquinetKokkos : public PairEquinet {
   Kokkos::View<double*, DeviceType> d_positions;
   Kokkos::View<int64_t*, DeviceType> d_offsets;
   Kokkos::View<int*, DeviceType> d_neighbors;
-  Kokkos::View<int*, DeviceType> d_overlap;  // first overlapping pair (i, j)
   Kokkos::View<double*, DeviceType> d_forces;
 
   typename Kokkos::View<int*, DeviceType>::HostMirror h_node_of_atom, h_atom_of_node,

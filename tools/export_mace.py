@@ -8,13 +8,14 @@ ScaleShiftMACE module; not a TorchScript "-compiled" file, not a checkpoint
 state_dict). The output is a safetensors file holding every state_dict entry
 under its exact key in its native dtype, and the metadata
 
+    equinet.format_version  "1" (docs/model-format.md; readers refuse newer versions)
     equinet.source        "mace"
     equinet.config        JSON of mace.tools.scripts_utils.extract_config_mace_model(model)
                           (irreps as e3nn strings, classes by name, gate "silu",
                           arrays as lists) plus model_class and default_dtype
     equinet.mace_version, equinet.e3nn_version, equinet.torch_version
 
-(see docs/cli.md and ../shared/docs/CONVENTIONS.md). Needs torch, e3nn and
+(see docs/model-format.md and docs/cli.md). Needs torch, e3nn and
 mace-torch; the safetensors writer below needs only numpy, so it can be used
 (and tested) without them.
 """
@@ -27,6 +28,10 @@ import sys
 from collections import OrderedDict
 
 import numpy as np
+
+# The model-file contract this exporter writes (docs/model-format.md); the
+# C++ readers accept it up to io::kModelFormatVersion.
+FORMAT_VERSION = 1
 
 # ----------------------------------------------------------------- safetensors
 
@@ -239,7 +244,8 @@ def versions():
 
 def export(model, path):
     """Writes the interchange file of a MACE / ScaleShiftMACE module."""
-    metadata = OrderedDict([("equinet.source", "mace"),
+    metadata = OrderedDict([("equinet.format_version", str(FORMAT_VERSION)),
+                            ("equinet.source", "mace"),
                             ("equinet.config", json.dumps(model_config(model)))])
     metadata.update(versions())
     tensors = state_dict_tensors(model)

@@ -1,12 +1,16 @@
 // equinet facade: the only header the front ends (CLI, LAMMPS, OpenMM) include.
+// It is the interface layer: declarations only. The model families implement
+// Potential (models/), and runtime/ defines load, inspect and available_isas
+// (docs/architecture.md).
 //
 // Units: positions Å, energies eV, forces eV/Å, virial eV (W = -dE/dε, see
-// docs CONVENTIONS). Atom-major arrays: positions[3*i + k], virial[3*a + b].
+// docs/model-format.md). Atom-major arrays: positions[3*i + k], virial[3*a + b].
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "equinet/error.hpp"
@@ -18,11 +22,10 @@ enum class Precision { Float32, Float64 };
 
 struct LoadOptions {
   Precision precision = Precision::Float64;
-  // Opt-in speed-up: 0 (default) evaluates radial MLPs exactly; N > 0
+  // Opt-in speed-up: 0 (default) evaluates radial functions exactly; N > 0
   // tabulates each layer's radial weights w(r) on N cubic Hermite intervals
-  // of [0, cutoff]. With N = 2000 the forces of the reference structures move
-  // by at most 3e-8 eV/Å (water, 16-wide MLP) and 8e-10 eV/Å (Si) from the
-  // exact mode (tests/unit/test_mace_radial_table.cpp); error ~ N^-3.
+  // of [0, cutoff] (families that have radial MLPs). Accuracy per family in
+  // docs/model-format.md; error ~ N^-3.
   int radial_table_intervals = 0;
   // compute(System) reuses its neighbour list between calls (a Verlet list):
   // candidates within cutoff + skin (Å) are kept, and rebuilt only when an
@@ -72,6 +75,10 @@ class GhostExchange {
 // atoms [n_local, n_nodes). Neighbour lists are full (both directions) and
 // given for the first n_centers atoms: the receivers. Edge vector for
 // receiver i and neighbour (sender) j is positions[i] - positions[j].
+// Lists may carry skin: the core keeps the neighbours strictly within the
+// model's cutoff, and is the one place that checks positions (finite) and
+// overlaps (atoms closer than neighbor::kOverlapDistance, 1e-8 Å, are an
+// error naming both).
 //
 // Two ways to handle ghosts:
 //  * exchange != nullptr: n_centers == n_local. After each layer, ghost node
@@ -89,6 +96,9 @@ struct Graph {
   const int64_t* neighbor_offsets = nullptr;  // n_centers + 1 (CSR)
   const int* neighbors = nullptr;             // neighbor_offsets[n_centers]
   GhostExchange* exchange = nullptr;
+  // Optional: the engine's IDs of the nodes (LAMMPS atom tags), n_nodes;
+  // error messages then name atoms by ID instead of node index.
+  const int64_t* atom_ids = nullptr;
 };
 
 struct Results {
@@ -101,18 +111,27 @@ struct Results {
   int64_t n_edges = 0;                             // directed edges within the cutoff
 };
 
+// What a model file holds, the same for every family. `equinet info` prints
+// it without knowing the family.
 struct ModelInfo {
-  std::string source;               // "mace"
-  std::string model_class;          // "ScaleShiftMACE", ...
+  std::string source;               // the model family: the file's equinet.source
+  int format_version = 1;           // equinet.format_version of the file (1 when absent)
   double cutoff = 0.0;              // Å
   std::vector<int> atomic_numbers;  // in the model's element order
-  int num_layers = 0;
-  std::string hidden_irreps;
-  int max_ell = 0;
-  int correlation = 0;
-  int64_t num_parameters = 0;
-  int max_exchange_width = 0;  // largest per-atom width passed to GhostExchange
-  std::string isa;             // code path in use: "generic", "x86-64-v3", "x86-64-v4"
+  int num_layers = 0;               // message-passing layers
+  int64_t num_parameters = 0;       // trainable parameters
+  int max_exchange_width = 0;       // largest per-atom width passed to GhostExchange
+  std::string isa;                  // code path in use ("" from inspect: nothing loaded)
+  // The family's hyperparameters in its own order, as text, e.g.
+  // ("hidden_irreps", "16x0e+16x1o").
+  std::vector<std::pair<std::string, std::string>> hyperparameters;
+
+  // The value of a hyperparameter, or "" when the family has none of that name.
+  std::string hyperparameter(const std::string& key) const {
+    for (const auto& kv : hyperparameters)
+      if (kv.first == key) return kv.second;
+    return "";
+  }
 };
 
 class Potential {
@@ -133,6 +152,13 @@ class Potential {
   virtual void compute(const System& system, const Request& request, Results& results) = 0;
   virtual void compute(const Graph& graph, const Request& request, Results& results) = 0;
 };
+
+// A model file's ModelInfo (isa left empty) from its metadata and tensor
+// shapes, without building the model: no Kokkos, no instruction-set
+// variant. Throws equinet::Error like load() for a defective file or an
+// unknown family.
+ModelInfo inspect(const std::string& path);
+ModelInfo inspect_bytes(std::vector<uint8_t> bytes, const std::string& label);
 
 // The instruction-set variants of the model code usable here: "generic"
 // first, then each variant that was built and that this CPU supports, from

@@ -29,13 +29,19 @@ TEST_P(CliInfo, JsonMatchesConfigFile) {
   EXPECT_EQ(numbers, config.at("atomic_numbers").get<std::vector<int>>());
   EXPECT_EQ(j.at("cutoff").get<double>(), config.at("r_max").get<double>());
   EXPECT_EQ(j.at("num_layers"), config.at("num_interactions"));
-  EXPECT_EQ(j.at("hidden_irreps"), config.at("hidden_irreps"));
-  EXPECT_EQ(j.at("max_ell"), config.at("max_ell"));
-  EXPECT_EQ(j.at("correlation"), config.at("correlation"));
-  EXPECT_EQ(j.at("model_class"), config.at("model_class"));
+  EXPECT_EQ(j.at("source"), "mace");
+  EXPECT_EQ(j.at("format_version"), 1);
+  const auto& hp = j.at("hyperparameters");
+  EXPECT_EQ(hp.at("hidden_irreps"), config.at("hidden_irreps"));
+  EXPECT_EQ(hp.at("max_ell"), std::to_string(config.at("max_ell").get<int>()));
+  EXPECT_EQ(hp.at("correlation"), std::to_string(config.at("correlation").get<int>()));
+  EXPECT_EQ(hp.at("model_class"), config.at("model_class"));
   EXPECT_GT(j.at("num_parameters").get<int64_t>(), 0);
-  const auto isas = available_isas();  // the tool's code path is one of ours
-  EXPECT_NE(std::find(isas.begin(), isas.end(), j.at("isa").get<std::string>()), isas.end());
+  // the metadata says what loading the model says
+  const auto loaded = Potential::load(base + ".safetensors");
+  EXPECT_EQ(j.at("num_parameters").get<int64_t>(), loaded->info().num_parameters);
+  EXPECT_EQ(j.at("max_exchange_width").get<int>(), loaded->info().max_exchange_width);
+  EXPECT_EQ(j.at("isa_available").get<std::vector<std::string>>(), available_isas());
   EXPECT_EQ(j.at("mace_version").get<std::string>().rfind("0.3.15", 0), 0u);
   EXPECT_EQ(j.at("e3nn_version").get<std::string>().rfind("0.4.4", 0), 0u);
   EXPECT_TRUE(j.at("torch_version").is_string());
@@ -49,7 +55,9 @@ TEST(CliInfoText, NamesElementsAndCutoff) {
       run_cli({"info", shared_dir() + "/testdata/mace/small.safetensors"}, test_work_dir());
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("H (1), O (8)"), std::string::npos) << run.out;
-  EXPECT_NE(run.out.find("cutoff         4 Å"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("cutoff                4 Å"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("family                mace (format version 1)"), std::string::npos)
+      << run.out;
   EXPECT_NE(run.out.find("8x0e+8x1o"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("ScaleShiftMACE"), std::string::npos) << run.out;
 }

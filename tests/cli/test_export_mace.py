@@ -348,8 +348,10 @@ def test_export_glue_with_torch(tmp_path, fake_mace, class_name):
     assert tensors["zeroed"].dtype == np.bool_
     assert tensors["bf16_buffer"] == em.RawTensor("BF16", (2,), b"\x80\x3f\x00\xc0")
     np.testing.assert_array_equal(tensors["linear.weight"], state["linear.weight"].numpy())
-    assert list(metadata) == ["equinet.source", "equinet.config", "equinet.mace_version",
-                              "equinet.e3nn_version", "equinet.torch_version"]
+    assert list(metadata) == ["equinet.format_version", "equinet.source", "equinet.config",
+                              "equinet.mace_version", "equinet.e3nn_version",
+                              "equinet.torch_version"]
+    assert metadata["equinet.format_version"] == "1"
     assert metadata["equinet.mace_version"] == "0.0-test"
     assert metadata["equinet.torch_version"] == str(torch.__version__)
     config = json.loads(metadata["equinet.config"])

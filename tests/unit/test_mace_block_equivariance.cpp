@@ -42,7 +42,7 @@ void evaluate(mace::MaceModel<double>& model, const equinet::testing::ReferenceS
   g.vectors.resize(3 * list.n_edges());
   neighbor::compute_edge_vectors<double>(list, pos.data(), g.vectors.data());
   g.index_by_sender();
-  mace::MaceOutputs<double> out;
+  models::ModelOutputs<double> out;
   model.evaluate(g, nullptr, false, out);
 }
 

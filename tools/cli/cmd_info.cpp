@@ -1,5 +1,5 @@
-// `equinet info MODEL [--json]`: what a model file holds, from the loaded
-// model (validated like any load) and the file's metadata (versions).
+// `equinet info MODEL [--json]`: what a model file holds, from its metadata
+// and tensor shapes (equinet::inspect: validated, but not built).
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -8,7 +8,6 @@
 #include "commands.hpp"
 #include "equinet/io/safetensors.hpp"
 #include "equinet/potential.hpp"
-#include "kokkos_session.hpp"
 
 namespace equinet::cli {
 namespace {
@@ -25,17 +24,18 @@ nlohmann::ordered_json describe(const std::string& path, const ModelInfo& info,
   nlohmann::ordered_json j;
   j["model"] = path;
   j["source"] = info.source;
-  j["model_class"] = info.model_class;
+  j["format_version"] = info.format_version;
   nlohmann::ordered_json elements = nlohmann::ordered_json::array();
   for (int z : info.atomic_numbers) elements.push_back({{"symbol", element_symbol(z)}, {"Z", z}});
   j["elements"] = elements;
   j["cutoff"] = info.cutoff;
   j["num_layers"] = info.num_layers;
-  j["hidden_irreps"] = info.hidden_irreps;
-  j["max_ell"] = info.max_ell;
-  j["correlation"] = info.correlation;
   j["num_parameters"] = info.num_parameters;
-  j["isa"] = info.isa;
+  j["max_exchange_width"] = info.max_exchange_width;
+  nlohmann::ordered_json hyper = nlohmann::ordered_json::object();
+  for (const auto& kv : info.hyperparameters) hyper[kv.first] = kv.second;
+  j["hyperparameters"] = hyper;
+  j["isa_available"] = available_isas();
   j["mace_version"] = metadata_or_null(file, "equinet.mace_version");
   j["e3nn_version"] = metadata_or_null(file, "equinet.e3nn_version");
   j["torch_version"] = metadata_or_null(file, "equinet.torch_version");
@@ -46,35 +46,41 @@ std::string text_or_dash(const nlohmann::ordered_json& v) {
   return v.is_string() ? v.get<std::string>() : std::string("-");
 }
 
+// "name" padded to the value column.
+std::string label(const std::string& name) {
+  constexpr size_t kColumn = 22;
+  return name + std::string(name.size() < kColumn ? kColumn - name.size() : 1, ' ');
+}
+
 void print_text(const nlohmann::ordered_json& j) {
-  std::ostringstream elements;
+  std::ostringstream elements, isas;
   for (const auto& e : j["elements"])
     elements << (elements.tellp() > 0 ? ", " : "") << e["symbol"].get<std::string>() << " ("
              << e["Z"].get<int>() << ")";
-  std::cout << "model          " << j["model"].get<std::string>() << "\n"
-            << "class          " << j["model_class"].get<std::string>() << " (source "
-            << j["source"].get<std::string>() << ")\n"
-            << "elements       " << elements.str() << "\n"
-            << "cutoff         " << j["cutoff"].get<double>() << " Å\n"
-            << "layers         " << j["num_layers"].get<int>() << "\n"
-            << "hidden irreps  " << j["hidden_irreps"].get<std::string>() << "\n"
-            << "max_ell        " << j["max_ell"].get<int>() << "\n"
-            << "correlation    " << j["correlation"].get<int>() << "\n"
-            << "parameters     " << j["num_parameters"].get<int64_t>() << "\n"
-            << "isa            " << j["isa"].get<std::string>() << "\n"
-            << "mace version   " << text_or_dash(j["mace_version"]) << "\n"
-            << "e3nn version   " << text_or_dash(j["e3nn_version"]) << "\n"
-            << "torch version  " << text_or_dash(j["torch_version"]) << "\n";
+  for (const auto& name : j["isa_available"])
+    isas << (isas.tellp() > 0 ? ", " : "") << name.get<std::string>();
+  std::cout << label("model") << j["model"].get<std::string>() << "\n"
+            << label("family") << j["source"].get<std::string>() << " (format version "
+            << j["format_version"].get<int>() << ")\n"
+            << label("elements") << elements.str() << "\n"
+            << label("cutoff") << j["cutoff"].get<double>() << " Å\n"
+            << label("layers") << j["num_layers"].get<int>() << "\n"
+            << label("parameters") << j["num_parameters"].get<int64_t>() << "\n";
+  for (const auto& kv : j["hyperparameters"].items())
+    std::cout << label(kv.key()) << kv.value().get<std::string>() << "\n";
+  std::cout << label("code paths") << isas.str() << "\n"
+            << label("mace version") << text_or_dash(j["mace_version"]) << "\n"
+            << label("e3nn version") << text_or_dash(j["e3nn_version"]) << "\n"
+            << label("torch version") << text_or_dash(j["torch_version"]) << "\n";
 }
 
 }  // namespace
 
 int run_info(const ParsedArgs& args) {
   const std::string& path = args.positional[0];
-  KokkosSession kokkos(1);  // loading only: no parallel work worth threads
-  const auto potential = Potential::load(path);
+  // Metadata only: the model is not built (no Kokkos, no weights).
   const auto file = io::SafetensorsFile::open(path);
-  const nlohmann::ordered_json j = describe(path, potential->info(), file);
+  const nlohmann::ordered_json j = describe(path, inspect_bytes(file.bytes(), path), file);
   if (args.has("--json"))
     std::cout << j.dump(2) << "\n";
   else

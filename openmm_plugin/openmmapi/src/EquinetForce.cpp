@@ -53,10 +53,8 @@ void EquinetForce::validate(const std::vector<int>& requested) {
   if (particles.empty())
     throw OpenMM::OpenMMException("EquinetForce: no particles (the atomic numbers are empty)");
 
-  // Float64 is enough to read the model's metadata; the kernels load it
-  // again in the requested precision.
-  auto potential = loadPotential(modelBytes, modelFile, equinet::Precision::Float64);
-  const equinet::ModelInfo& info = potential->info();
+  // The metadata is enough here: the kernels build the model per Context.
+  const equinet::ModelInfo info = inspectModel(modelBytes, modelFile);
   modelElements = info.atomic_numbers;
   cutoffNm = info.cutoff / kAngstromPerNm;
   for (int index : particles) {

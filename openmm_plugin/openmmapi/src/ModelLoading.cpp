@@ -35,4 +35,13 @@ std::unique_ptr<equinet::Potential> loadPotential(const std::string& modelBytes,
   }
 }
 
+equinet::ModelInfo inspectModel(const std::string& modelBytes, const std::string& modelName) {
+  try {
+    return equinet::inspect_bytes(std::vector<uint8_t>(modelBytes.begin(), modelBytes.end()),
+                                  modelName);
+  } catch (const std::exception& e) {
+    throw OpenMM::OpenMMException("EquinetForce: model '" + modelName + "': " + e.what());
+  }
+}
+
 }  // namespace EquinetPlugin

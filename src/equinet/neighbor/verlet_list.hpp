@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "equinet/neighbor/edge_list.hpp"
 #include "equinet/neighbor/neighbor_list.hpp"
 
 namespace equinet::neighbor {
@@ -22,6 +23,12 @@ class VerletNeighborList {
   // Same arguments and errors as NeighborBuilder::build.
   void update(int64_t n_atoms, const double* positions, const double* cell, const bool* pbc,
               double cutoff, NeighborList& out);
+  // The same edges written straight into the edge list a model runs on:
+  // receivers, senders and edge vectors r_ij = pos[i] - pos[j] - S (the
+  // search's expression, computed in double and rounded to T).
+  template <typename T>
+  void update(int64_t n_atoms, const double* positions, const double* cell, const bool* pbc,
+              double cutoff, EdgeList<T>& out);
 
   double skin() const { return skin_; }
   int64_t builds() const { return builds_; }  // candidate lists built so far
@@ -29,12 +36,21 @@ class VerletNeighborList {
  private:
   bool reusable(int64_t n_atoms, const double* positions, const double* cell, const bool* pbc,
                 double cutoff) const;
-  void filter(int64_t n_atoms, const double* positions, const double* cell, const bool* pbc,
-              double cutoff, NeighborList& out);
+  // Builds the candidates (cutoff + skin) unless the last ones still serve.
+  void refresh(int64_t n_atoms, const double* positions, const double* cell, const bool* pbc,
+               double cutoff);
+  // Marks the candidates within the cutoff and counts them per receiver
+  // (counts_, kept_); false when two atoms coincide (the caller then lets
+  // the builder name them).
+  bool mark(int64_t n_atoms, const double* positions, double cutoff);
+  int64_t kept_count(int64_t n_atoms) const;
+  // Calls write(i, candidate, out_edge) for every kept candidate, in order.
+  template <typename Write>
+  void fill(int64_t n_atoms, std::vector<int64_t>& offsets, const Write& write) const;
 
   double skin_;
   NeighborBuilder builder_;
-  NeighborList candidates_;
+  NeighborList candidates_, error_list_;
   bool valid_ = false;
   int64_t builds_ = 0;
   double built_cutoff_ = 0;

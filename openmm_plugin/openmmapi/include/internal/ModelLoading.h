@@ -16,4 +16,7 @@ std::unique_ptr<equinet::Potential> loadPotential(const std::string& modelBytes,
                                                   const std::string& modelName,
                                                   equinet::Precision precision);
 
+// The model's metadata (elements, cutoff) without building it.
+equinet::ModelInfo inspectModel(const std::string& modelBytes, const std::string& modelName);
+
 }  // namespace EquinetPlugin

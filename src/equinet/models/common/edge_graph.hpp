@@ -9,19 +9,17 @@
 #include <cstdint>
 #include <vector>
 
+#include "equinet/neighbor/edge_list.hpp"
+
 namespace equinet::models {
 
 template <typename T>
-struct EdgeGraph {
+struct EdgeGraph : neighbor::EdgeList<T> {
   int64_t n_nodes = 0, n_centers = 0, n_local = 0;
-  std::vector<int> species;             // model element index per node
-  std::vector<int64_t> recv_offsets;    // n_centers + 1
-  std::vector<int> receivers, senders;  // per edge
-  std::vector<T> vectors;               // per edge: r_recv - r_send (Å)
-  std::vector<int64_t> send_offsets;    // n_nodes + 1
-  std::vector<int64_t> by_sender;       // edge ids grouped by sender
+  std::vector<int> species;           // model element index per node
+  std::vector<int64_t> send_offsets;  // n_nodes + 1
+  std::vector<int64_t> by_sender;     // edge ids grouped by sender
 
-  int64_t n_edges() const { return int64_t(senders.size()); }
   // Fills send_offsets/by_sender from senders (counting sort, stable).
   void index_by_sender();
 

@@ -351,7 +351,7 @@ void MaceModel<T>::reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj) {
 
 template <typename T>
 void MaceModel<T>::evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool gradients,
-                            MaceOutputs<T>& out) {
+                            models::ModelOutputs<T>& out) {
   const int64_t nn_ = g.n_nodes, nl = g.n_local, E = g.n_edges();
   const int lmax = config_.max_ell, nsh = so3::sh_size(lmax), nb = config_.num_bessel;
   const int K = config_.hidden_irreps[0].mul;

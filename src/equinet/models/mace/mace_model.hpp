@@ -8,8 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "equinet/models/mace/conv_tp.hpp"
 #include "equinet/models/common/edge_graph.hpp"
+#include "equinet/models/common/model_outputs.hpp"
+#include "equinet/models/mace/conv_tp.hpp"
 #include "equinet/models/mace/mace_config.hpp"
 #include "equinet/models/mace/symmetric_contraction.hpp"
 #include "equinet/nn/irreps_linear.hpp"
@@ -26,17 +27,10 @@ class SafetensorsFile;
 
 namespace equinet::mace {
 
-template <typename T>
-struct MaceOutputs {
-  std::vector<double> node_energies;  // n_local, eV (E0 included)
-  std::vector<T> edge_forces;         // n_edges x 3: dE/dr_e
-};
-
 struct MaceOptions {
   // 0: radial MLPs evaluated exactly (default). N > 0: each layer's radial
   // weights tabulated on N cubic Hermite intervals of [0, r_max].
   int radial_table_intervals = 0;
-  double neighbor_skin = 1.0;  // Å, for compute(System) (LoadOptions)
 };
 
 template <typename T>
@@ -53,7 +47,7 @@ class MaceModel {
   // With `exchange`, ghost node features are filled between layers and their
   // adjoints sent back in the reverse pass.
   void evaluate(const EdgeGraph<T>& g, GhostExchange* exchange, bool gradients,
-                MaceOutputs<T>& out);
+                models::ModelOutputs<T>& out);
 
   // Intermediate node features of the last evaluate(), for tests: stage is
   // "messages" (after the convolution), "A" (after the linear), "B" (after

@@ -45,7 +45,7 @@ void check_periodic_vectors(const double* cell, const bool* pbc) {
     if (!std::isfinite(a[0]) || !std::isfinite(a[1]) || !std::isfinite(a[2]))
       throw Error("neighbour list: cell vector " + std::to_string(k) +
                   " (periodic) has a non-finite component " + vec_str(a));
-    if (norm(a) < kMinSeparation)
+    if (norm(a) < kOverlapDistance)
       throw Error("neighbour list: degenerate cell: cell vector " + std::to_string(k) +
                   " is periodic but has zero length " + vec_str(a));
   }

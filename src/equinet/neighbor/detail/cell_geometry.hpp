@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "equinet/neighbor/edge_list.hpp"
+
 namespace equinet::neighbor::detail {
 
 struct SearchGeometry {
@@ -20,9 +22,6 @@ struct SearchGeometry {
   // within the cutoff differs by less than cutoff / height[k] in s_k.
   double height[3] = {1, 1, 1};
 };
-
-// Smallest distance (Å) allowed between two atoms, or an atom and an image.
-inline constexpr double kMinSeparation = 1e-8;
 
 // Throws equinet::Error naming the problem (which cell vectors, which atom).
 void validate_cutoff(double cutoff);

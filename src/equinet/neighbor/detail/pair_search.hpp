@@ -87,12 +87,12 @@ struct PairSearch {
 };
 
 // Count pass: edges per receiver into counts. Returns the smallest key
-// i * n + j of a pair (or atom and image) closer than kMinSeparation, or -1.
+// i * n + j of a pair (or atom and image) closer than kOverlapDistance, or -1.
 template <class ExecutionSpace, class Search, class Counts>
 int64_t count_edges(const Search& search, const Counts& counts, int n) {
   const int64_t none = int64_t(n) * n;
   int64_t first_bad = none;
-  const double min_sep2 = kMinSeparation * kMinSeparation;
+  const double min_sep2 = kOverlapDistance * kOverlapDistance;
   Kokkos::parallel_reduce(
       "eq.count_edges", Kokkos::RangePolicy<ExecutionSpace>(0, n),
       KOKKOS_LAMBDA(const int p, int64_t& bad) {
@@ -115,8 +115,7 @@ template <class ExecutionSpace, class Search, class Offsets, class Senders, clas
 void fill_edges(const Search& search, const Offsets& offsets, const Senders& senders,
                 const Images& images, int n) {
   Kokkos::parallel_for(
-      "eq.fill_edges", Kokkos::RangePolicy<ExecutionSpace>(0, n),
-      KOKKOS_LAMBDA(const int p) {
+      "eq.fill_edges", Kokkos::RangePolicy<ExecutionSpace>(0, n), KOKKOS_LAMBDA(const int p) {
         const int i = search.bin_atoms(p);
         int64_t slot = offsets(i);
         search.for_each_edge(i, [&](const int j, const int n0, const int n1, const int n2, double) {

@@ -1,4 +1,4 @@
-#include "equinet/detail/isa_dispatch.hpp"
+#include "equinet/runtime/isa_dispatch.hpp"
 
 #include <cctype>
 #include <cstdlib>
@@ -6,12 +6,12 @@
 #include <sstream>
 #include <vector>
 
-#include "equinet/models/mace/mace_potential.hpp"
+#include "equinet/models/families.hpp"
+#include "equinet/runtime/cpu_features.hpp"
 #include "equinet/tp/detail/product_kernels.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define EQUINET_ISA_X86_64 1
-#include <cpuid.h>
 #include <dlfcn.h>
 #endif
 
@@ -28,63 +28,8 @@
 #endif
 
 namespace equinet {
-namespace detail {
+namespace runtime {
 namespace {
-
-Potential* make_generic(const io::SafetensorsFile& file, const mace::MaceConfig& config,
-                        const mace::MaceOptions& options, Precision precision) {
-  return mace::make_mace_potential(file, config, options, precision).release();
-}
-
-// The x86-64 micro-architecture levels as GCC and Clang define them for
-// -march=x86-64-v3 / -march=x86-64-v4, plus the OS support (XCR0) for the
-// AVX and AVX-512 register state.
-struct CpuFeatures {
-  bool v3 = false, v4 = false;
-};
-
-CpuFeatures detect_cpu() {
-  CpuFeatures f;
-#ifdef EQUINET_ISA_X86_64
-  unsigned a, b, c, d;
-  if (!__get_cpuid(1, &a, &b, &c, &d)) return f;
-  const auto bit = [](unsigned r, int k) { return (r >> k) & 1u; };
-  const bool sse3 = bit(c, 0), ssse3 = bit(c, 9), fma = bit(c, 12), cx16 = bit(c, 13),
-             sse41 = bit(c, 19), sse42 = bit(c, 20), movbe = bit(c, 22), popcnt = bit(c, 23),
-             xsave = bit(c, 26), osxsave = bit(c, 27), avx = bit(c, 28), f16c = bit(c, 29);
-  unsigned long long xcr0 = 0;
-  if (osxsave) {
-    unsigned lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    xcr0 = (static_cast<unsigned long long>(hi) << 32) | lo;
-  }
-  const bool os_avx = (xcr0 & 0x6) == 0x6;       // XMM and YMM state
-  const bool os_avx512 = (xcr0 & 0xe6) == 0xe6;  // + opmask, ZMM_Hi256, Hi16_ZMM
-  unsigned b7 = 0;
-  if (__get_cpuid_max(0, nullptr) >= 7) {
-    unsigned a7, c7, d7;
-    __cpuid_count(7, 0, a7, b7, c7, d7);
-  }
-  const bool bmi1 = bit(b7, 3), avx2 = bit(b7, 5), bmi2 = bit(b7, 8), avx512f = bit(b7, 16),
-             avx512dq = bit(b7, 17), avx512cd = bit(b7, 28), avx512bw = bit(b7, 30),
-             avx512vl = bit(b7, 31);
-  unsigned ce = 0;
-  if (__get_cpuid_max(0x80000000u, nullptr) >= 0x80000001u) {
-    unsigned ae, be, de;
-    __cpuid(0x80000001u, ae, be, ce, de);
-  }
-  const bool lahf = bit(ce, 0), lzcnt = bit(ce, 5);
-  const bool v2 = cx16 && lahf && popcnt && sse3 && sse41 && sse42 && ssse3;
-  f.v3 = v2 && os_avx && avx && avx2 && bmi1 && bmi2 && f16c && fma && lzcnt && movbe && xsave;
-  f.v4 = f.v3 && os_avx512 && avx512f && avx512bw && avx512cd && avx512dq && avx512vl;
-#endif
-  return f;
-}
-
-const CpuFeatures& cpu() {
-  static const CpuFeatures f = detect_cpu();
-  return f;
-}
 
 // Every variant this code knows how to check for, from least to most capable.
 struct VariantSpec {
@@ -92,8 +37,8 @@ struct VariantSpec {
   bool (*cpu_supports)();
 };
 const VariantSpec kVariants[] = {
-    {"x86-64-v3", [] { return cpu().v3; }},
-    {"x86-64-v4", [] { return cpu().v4; }},
+    {"x86-64-v3", [] { return cpu_features().v3; }},
+    {"x86-64-v4", [] { return cpu_features().v4; }},
 };
 constexpr size_t kNumVariants = sizeof(kVariants) / sizeof(kVariants[0]);
 
@@ -107,8 +52,7 @@ bool built(const std::string& name) {
 // One load attempt per variant and process; the library is never unloaded.
 struct Loaded {
   bool tried = false;
-  MaceFactory factory = nullptr;
-  const tp::detail::ProductKernelTable* products = nullptr;
+  const models::LibraryTable* table = nullptr;
   std::string error;
 };
 
@@ -125,7 +69,8 @@ Loaded& loaded(size_t k) {
 #ifdef EQUINET_ISA_X86_64
 std::string library_directory() {
   Dl_info info{};
-  if (dladdr(reinterpret_cast<void*>(&make_generic), &info) == 0 || !info.dli_fname) return "";
+  if (dladdr(reinterpret_cast<void*>(&models::library_table), &info) == 0 || !info.dli_fname)
+    return "";
   const std::string path = info.dli_fname;
   const size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? "" : path.substr(0, slash + 1);
@@ -144,8 +89,7 @@ const Loaded& load(size_t k) {
   std::string prefix = "equinet_isa_" + name;
   for (char& ch : prefix)
     if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-  const std::string symbol = prefix + "_make_mace_potential",
-                    products_symbol = prefix + "_product_kernels", abi_symbol = prefix + "_abi";
+  const std::string symbol = prefix + "_library";
   dlerror();
   void* handle = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
@@ -154,23 +98,20 @@ const Loaded& load(size_t k) {
     return l;
   }
   void* entry = dlsym(handle, symbol.c_str());
-  void* products = dlsym(handle, products_symbol.c_str());
-  if (!entry || !products) {
-    l.error = file + ": entry point " + (entry ? products_symbol : symbol) + " not found";
+  if (!entry) {
+    l.error = file + ": entry point " + symbol + " not found (built from a different equinet?)";
     return l;  // keep the library mapped: harmless, and no unload races
   }
-  using AbiFunction = const char* (*)();
-  using ProductsFunction = const tp::detail::ProductKernelTable* (*)();
-  void* abi = dlsym(handle, abi_symbol.c_str());
-  const std::string expected = abi_signature();
-  const std::string found = abi ? reinterpret_cast<AbiFunction>(abi)() : "none";
+  using TableFunction = const models::LibraryTable* (*)();
+  const models::LibraryTable* table = reinterpret_cast<TableFunction>(entry)();
+  const std::string expected = models::abi_signature();
+  const std::string found = table && table->abi ? table->abi : "none";
   if (found != expected) {
     l.error = file + " was built from a different equinet (layout '" + found + "', expected '" +
               expected + "'): rebuild or remove it";
     return l;
   }
-  l.factory = reinterpret_cast<MaceFactory>(entry);
-  l.products = reinterpret_cast<ProductsFunction>(products)();
+  l.table = table;
 #else
   (void)k;
   l.error = "no instruction-set variants on this platform";
@@ -180,7 +121,7 @@ const Loaded& load(size_t k) {
 
 // Built, supported by this CPU, and loadable.
 bool usable(size_t k) {
-  return built(kVariants[k].name) && kVariants[k].cpu_supports() && load(k).factory;
+  return built(kVariants[k].name) && kVariants[k].cpu_supports() && load(k).table;
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -215,7 +156,7 @@ int choose_variant(const std::string& requested, const char* origin) {
       throw Error(head + "this build of equinet does not include it (EQUINET_ISA_VARIANTS)" + tail);
     if (!kVariants[k].cpu_supports()) throw Error(head + "this CPU does not support it" + tail);
     const Loaded& l = load(k);
-    if (!l.factory) throw Error(head + "its library could not be loaded: " + l.error + tail);
+    if (!l.table) throw Error(head + "its library could not be loaded: " + l.error + tail);
     return int(k);
   }
   std::vector<std::string> known{"generic"};
@@ -225,26 +166,25 @@ int choose_variant(const std::string& requested, const char* origin) {
 
 }  // namespace
 
-MaceFactory select_mace_factory(const std::string& requested) {
-  const int k = choose_variant(requested, "LoadOptions::isa");
-  return k < 0 ? &make_generic : load(size_t(k)).factory;
+const models::LibraryTable& select_library(const std::string& requested, const char* origin) {
+  const int k = choose_variant(requested, origin);
+  return k < 0 ? models::library_table() : *load(size_t(k)).table;
 }
 
-}  // namespace detail
+}  // namespace runtime
 
 namespace tp::detail {
 
 const ProductKernelTable& select_product_kernels(const std::string& isa) {
-  const int k = equinet::detail::choose_variant(isa, "the product's isa argument");
-  return k < 0 ? product_kernel_table() : *equinet::detail::load(size_t(k)).products;
+  return *runtime::select_library(isa, "the product's isa argument").product_kernels;
 }
 
 }  // namespace tp::detail
 
 std::vector<std::string> available_isas() {
   std::vector<std::string> names{"generic"};
-  for (size_t k = 0; k < detail::kNumVariants; ++k)
-    if (detail::usable(k)) names.push_back(detail::kVariants[k].name);
+  for (size_t k = 0; k < runtime::kNumVariants; ++k)
+    if (runtime::usable(k)) names.push_back(runtime::kVariants[k].name);
   return names;
 }
 
