@@ -15,7 +15,7 @@ bool triangle(int l1, int l2, int l3) { return l3 >= std::abs(l1 - l2) && l3 <= 
 
 template <class Weight>
 TensorProductDescription describe(const so3::Irreps& in1, const so3::Irreps& in2,
-                                  const so3::Irreps& out, Weight weight) {
+                                  const so3::Irreps& out, Weight weight, Mode mode = Mode::uuu) {
   TensorProductDescription d{in1, in2, out, {}};
   for (size_t i = 0; i < in1.size(); ++i)
     for (size_t j = 0; j < in2.size(); ++j)
@@ -23,7 +23,7 @@ TensorProductDescription describe(const so3::Irreps& in1, const so3::Irreps& in2
         const auto &a = in1[i].ir, &b = in2[j].ir, &c = out[k].ir;
         if (!triangle(a.l, b.l, c.l) || a.p * b.p != c.p) continue;
         const double w = weight(a.l, b.l, c.l);
-        if (w != 0.0) d.paths.push_back({int(i), int(j), int(k), w});
+        if (w != 0.0) d.paths.push_back({int(i), int(j), int(k), w, mode});
       }
   validate(d);
   return d;
@@ -49,8 +49,9 @@ std::string TensorProductDescription::str() const {
 }
 
 TensorProductDescription full_description(const so3::Irreps& in1, const so3::Irreps& in2,
-                                          const so3::Irreps& out) {
-  return describe(in1, in2, out, [](int, int, int) { return 1.0; });
+                                          const so3::Irreps& out, Mode mode) {
+  return describe(
+      in1, in2, out, [](int, int, int) { return 1.0; }, mode);
 }
 
 TensorProductDescription gaunt_description(const so3::Irreps& in1, const so3::Irreps& in2,

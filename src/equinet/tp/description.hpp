@@ -48,9 +48,9 @@ struct TensorProductDescription {
   std::string str() const;
 };
 
-// Every path allowed by the triangle and parity rules, weight 1, uuu.
+// Every path allowed by the triangle and parity rules, weight 1, all of one mode.
 TensorProductDescription full_description(const so3::Irreps& in1, const so3::Irreps& in2,
-                                          const so3::Irreps& out);
+                                          const so3::Irreps& out, Mode mode = Mode::uuu);
 // The paths of the Gaunt product (l1+l2+l3 even) weighted by the reduced
 // Gaunt coefficient: the CG product of this description equals the Gaunt product.
 TensorProductDescription gaunt_description(const so3::Irreps& in1, const so3::Irreps& in2,
