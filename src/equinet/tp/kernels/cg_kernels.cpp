@@ -58,30 +58,74 @@ CGKernelsImpl<T>::CGKernelsImpl(const TensorProductDescription& d)
   ones_.assign(size_t(n_weights_), T(1));
 }
 
+// One path of one row, the mode a template argument so that the entry loop
+// has no branch and each channel loop vectorises on its own.
+template <bool UVU, typename T, typename Entry>
+void forward_path(const Entry* begin, const Entry* end, int C, const T* wp, const T* X, const T* Y,
+                  T* Z) {
+  for (const Entry* en = begin; en != end; ++en) {
+    const T* xi = X + en->i;
+    T* zk = Z + en->k;
+    const T v = en->value;  // see reverse_path
+    if (UVU) {
+      const T vy = v * Y[en->j];
+      for (int c = 0; c < C; ++c) zk[c] += vy * wp[c] * xi[c];
+    } else {
+      const T* yj = Y + en->j;
+      for (int c = 0; c < C; ++c) zk[c] += v * wp[c] * xi[c] * yj[c];
+    }
+  }
+}
+
+template <bool UVU, typename T, typename Entry>
+void reverse_path(const Entry* begin, const Entry* end, int C, const T* wp, const T* X, const T* Y,
+                  const T* Za, T* Xa, T* Ya, T* wa) {
+  for (const Entry* en = begin; en != end; ++en) {
+    const T *xi = X + en->i, *zk = Za + en->k;
+    T* xa = Xa + en->i;
+    // a local copy: stores through xa, ya (type T) could otherwise change
+    // en->value, which kept GCC from vectorising the loop
+    const T v = en->value;
+    if (UVU) {
+      const T yv = Y[en->j];
+      T dy = 0;
+      for (int c = 0; c < C; ++c) {
+        const T g = v * zk[c] * wp[c];
+        xa[c] += g * yv;
+        dy += g * xi[c];
+      }
+      Ya[en->j] += dy;
+      if (wa)
+        for (int c = 0; c < C; ++c) wa[c] += v * yv * zk[c] * xi[c];
+    } else {
+      const T* yj = Y + en->j;
+      T* ya = Ya + en->j;
+      for (int c = 0; c < C; ++c) {
+        const T g = v * zk[c] * wp[c];
+        xa[c] += g * yj[c];
+        ya[c] += g * xi[c];
+      }
+      if (wa)
+        for (int c = 0; c < C; ++c) wa[c] += v * zk[c] * xi[c] * yj[c];
+    }
+  }
+}
+
 template <typename T>
 void CGKernelsImpl<T>::forward(int rows, const T* x, const T* y, const T* w, T* z) {
   const T* wp_all = w ? w : ones_.data();
   const int d1 = in1_.dim, d2 = in2_.dim, d3 = out_.dim;
+  const Entry* entries = entries_.data();
   for_each_row("equinet::tp::cg_forward", rows, [&](const int64_t r) {
     const T *X = x + r * d1, *Y = y + r * d2;
     T* Z = z + r * d3;
     std::fill(Z, Z + d3, T(0));
     for (const PathRange& p : paths_) {
       const T* wp = wp_all + p.weight_offset;
-      const int C = p.channels;
-      for (int e = p.begin; e < p.end; ++e) {
-        const Entry& en = entries_[e];
-        const T* xi = X + en.i;
-        T* zk = Z + en.k;
-        const T v = en.value;  // see reverse
-        if (p.uvu) {
-          const T vy = v * Y[en.j];
-          for (int c = 0; c < C; ++c) zk[c] += vy * wp[c] * xi[c];
-        } else {
-          const T* yj = Y + en.j;
-          for (int c = 0; c < C; ++c) zk[c] += v * wp[c] * xi[c] * yj[c];
-        }
-      }
+      if (p.uvu)
+        forward_path<true>(entries + p.begin, entries + p.end, p.channels, wp, X, Y, Z);
+      else
+        forward_path<false>(entries + p.begin, entries + p.end, p.channels, wp, X, Y, Z);
     }
   });
 }
@@ -92,6 +136,7 @@ void CGKernelsImpl<T>::reverse(int rows, const T* x, const T* y, const T* w, con
   const int d1 = in1_.dim, d2 = in2_.dim, d3 = out_.dim, nw = n_weights_;
   ws_.prepare([nw](std::vector<T>& acc) { acc.assign(size_t(nw), T(0)); });
   const T* wp_all = w ? w : ones_.data();
+  const Entry* entries = entries_.data();
   for_each_row("equinet::tp::cg_reverse", rows, ws_, [&](int64_t r, std::vector<T>& Wa) {
     const T *X = x + r * d1, *Y = y + r * d2, *Za = z_adj + r * d3;
     T *Xa = x_adj + r * d1, *Ya = y_adj + r * d2;
@@ -99,38 +144,13 @@ void CGKernelsImpl<T>::reverse(int rows, const T* x, const T* y, const T* w, con
     std::fill(Ya, Ya + d2, T(0));
     for (const PathRange& p : paths_) {
       const T* wp = wp_all + p.weight_offset;
-      T* wa = Wa.data() + p.weight_offset;
-      const int C = p.channels;
-      for (int e = p.begin; e < p.end; ++e) {
-        const Entry& en = entries_[e];
-        const T *xi = X + en.i, *zk = Za + en.k;
-        T* xa = Xa + en.i;
-        // a local copy: stores through xa, ya (type T) could otherwise
-        // change en.value, which kept GCC from vectorising the loop
-        const T v = en.value;
-        if (p.uvu) {
-          const T yv = Y[en.j];
-          T dy = 0;
-          for (int c = 0; c < C; ++c) {
-            const T g = v * zk[c] * wp[c];
-            xa[c] += g * yv;
-            dy += g * xi[c];
-          }
-          Ya[en.j] += dy;
-          if (w_adj)
-            for (int c = 0; c < C; ++c) wa[c] += v * yv * zk[c] * xi[c];
-        } else {
-          const T* yj = Y + en.j;
-          T* ya = Ya + en.j;
-          for (int c = 0; c < C; ++c) {
-            const T g = v * zk[c] * wp[c];
-            xa[c] += g * yj[c];
-            ya[c] += g * xi[c];
-          }
-          if (w_adj)
-            for (int c = 0; c < C; ++c) wa[c] += v * zk[c] * xi[c] * yj[c];
-        }
-      }
+      T* wa = w_adj ? Wa.data() + p.weight_offset : nullptr;
+      if (p.uvu)
+        reverse_path<true>(entries + p.begin, entries + p.end, p.channels, wp, X, Y, Za, Xa, Ya,
+                           wa);
+      else
+        reverse_path<false>(entries + p.begin, entries + p.end, p.channels, wp, X, Y, Za, Xa, Ya,
+                            wa);
     }
   });
   if (w_adj) {
