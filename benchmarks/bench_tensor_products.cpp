@@ -1,6 +1,9 @@
 // Time per call of the channel-wise tensor products (a)-(e) for L = 1..8
 // (inputs up to L, outputs up to 2L; the many-body product: A up to L,
-// ν = 2..3, outputs up to L), C = 32 and 128 channels, float and double.
+// ν = 2..3, outputs up to L), C = 32 and 128 channels, float and double;
+// "cg_uvu": the CG product of uvu paths (in2 one channel up to L, as the
+// spherical harmonics of an edge in MACE's convolution). Rows are m-major
+// (so3::FeatureLayout), random.
 // Threads: set OMP_NUM_THREADS (Kokkos' OpenMP backend takes its default from it).
 // Names: <pass>/<product>/<float|double>/L<L>/C<C>, e.g. "fwd/grid/double/L6/C128";
 // scripts/plot_tp_benchmarks.py selects with --benchmark_filter.
@@ -79,15 +82,19 @@ Case<T> make_case(const std::string& kind, int L, int C, int rows) {
             [=] { p->reverse(rows, x->data(), y->data(), z->data(), xa->data(), ya->data()); },
             isa};
   };
-  if (kind == "cg") {  // the same paths as the Gaunt product, sparse CG
-    auto p = std::make_shared<CGTensorProduct<T>>(gaunt_description(in, in, out));
+  auto bind_cg = [=](auto p) -> Case<T> {
     return {[=] { p->forward(rows, x->data(), y->data(), nullptr, z->data()); },
             [=] {
               p->reverse(rows, x->data(), y->data(), nullptr, z->data(), xa->data(), ya->data(),
                          nullptr);
             },
             p->isa()};
-  }
+  };
+  if (kind == "cg")  // the same paths as the Gaunt product, sparse CG
+    return bind_cg(std::make_shared<CGTensorProduct<T>>(gaunt_description(in, in, out)));
+  if (kind == "cg_uvu")  // every uvu path of C x (0..L) times 1 x (0..L)
+    return bind_cg(std::make_shared<CGTensorProduct<T>>(
+        full_description(in, sh_irreps(1, L), out, Mode::uvu)));
   if (kind == "fourier")  // portable code only (KISS FFT)
     return bind(std::make_shared<FourierTensorProduct<T>>(in, in, out), "generic");
   auto p = std::make_shared<GridTensorProduct<T>>(
@@ -99,7 +106,7 @@ Case<T> make_case(const std::string& kind, int L, int C, int rows) {
 template <typename T>
 void register_all(const char* type) {
   for (const std::string pass : {"fwd", "rev"})
-    for (const std::string kind : {"cg", "grid", "fourier", "vector", "manybody"})
+    for (const std::string kind : {"cg", "cg_uvu", "grid", "fourier", "vector", "manybody"})
       for (int C : {32, 128})
         for (int L = 1; L <= env_int("EQUINET_BENCH_LMAX", 8); ++L) {
           const std::string name =

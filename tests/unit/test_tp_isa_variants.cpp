@@ -49,7 +49,7 @@ std::vector<std::vector<T>> outputs(const std::string& kind, const std::string& 
   const int rows = 7;
   const Irreps in = sh_irreps(C, L), out = sh_irreps(C, 2 * L), pout = sh_irreps(C, 2 * L, -1);
   const auto x = random_vector<T>(size_t(rows) * in.dim(), 1);
-  const auto y = random_vector<T>(size_t(rows) * in.dim(), 2);
+  const auto y = random_vector<T>(size_t(rows) * in.dim(), 2);  // in2 up to in's size
   std::vector<T> xa(x.size()), ya(y.size());
   if (kind == "manybody") {
     ManyBodyGridProduct<T> p(in, sh_irreps(C, L), 3, isa);
@@ -60,8 +60,11 @@ std::vector<std::vector<T>> outputs(const std::string& kind, const std::string& 
     p.reverse(rows, x.data(), za.data(), xa.data());
     return {z, xa};
   }
-  if (kind == "cg") {
-    CGTensorProduct<T> p(full_description(in, in, sh_irreps(C, 2 * L)), isa);
+  if (kind == "cg" || kind == "cg_uvu") {
+    const bool uvu = kind == "cg_uvu";  // in2 of multiplicity 1
+    CGTensorProduct<T> p(full_description(in, uvu ? sh_irreps(1, L) : in, sh_irreps(C, 2 * L),
+                                          uvu ? Mode::uvu : Mode::uuu),
+                         isa);
     EXPECT_EQ(p.isa(), isa);
     const auto w = random_vector<T>(size_t(p.n_weights()), 4);
     std::vector<T> z(size_t(rows) * p.description().out.dim()), wa(w.size());
@@ -108,7 +111,7 @@ class ProductVariants : public ::testing::TestWithParam<std::string> {
 TEST_P(ProductVariants, DoubleMatchesGeneric) { expect_variants_match_generic<double>(GetParam()); }
 TEST_P(ProductVariants, FloatMatchesGeneric) { expect_variants_match_generic<float>(GetParam()); }
 INSTANTIATE_TEST_SUITE_P(Kinds, ProductVariants,
-                         ::testing::Values("cg", "gaunt", "vector", "manybody"));
+                         ::testing::Values("cg", "cg_uvu", "gaunt", "vector", "manybody"));
 
 TEST(ProductIsa, AutomaticChoiceIsTheBestAvailable) {
   const Irreps in = sh_irreps(4, 2);

@@ -1,6 +1,8 @@
 // Tensor products (a)-(e): the fast products against the sparse CG reference
-// for every degree up to 8, equivariance under random rotations, reverse
-// passes against finite differences, float against double, and errors.
+// for every degree up to 8, the CG product (uuu and uvu paths) against the
+// definition, equivariance under random rotations, reverse passes against
+// finite differences, float against double, and errors. Rows are m-major
+// (so3::FeatureLayout).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,15 +12,19 @@
 #include <vector>
 
 #include "equinet/potential.hpp"
+#include "equinet/so3/feature_layout.hpp"
+#include "equinet/so3/wigner_3j.hpp"
 #include "equinet/so3/wigner_d.hpp"
 #include "equinet/tp/cg_product.hpp"
 #include "equinet/tp/fourier_product.hpp"
 #include "equinet/tp/grid_product.hpp"
 #include "equinet/tp/many_body_product.hpp"
+#include "support/error_of.hpp"
 #include "support/tp_inputs.hpp"
 
 using namespace equinet;
 using namespace equinet::tp;
+using equinet::testing::error_of;
 using equinet::testing::random_vector;
 using equinet::testing::sh_irreps;
 using so3::Irreps;
@@ -44,6 +50,34 @@ struct Bilinear {
   std::function<void(int, const double*, const double*, double*)> forward;
   std::function<void(int, const double*, const double*, const double*, double*, double*)> reverse;
 };
+
+// The products' definition (tp/description.hpp), dense in m: every element
+// addressed through so3::FeatureLayout::at, the coefficients straight from
+// wigner_3j. w: per-channel path weights, empty for ones.
+std::vector<double> dense_cg_reference(const TensorProductDescription& d, int rows,
+                                       const std::vector<double>& x, const std::vector<double>& y,
+                                       const std::vector<double>& w = {}) {
+  const so3::FeatureLayout a(d.in1), b(d.in2), c(d.out);
+  std::vector<double> z(size_t(rows) * c.dim, 0.0);
+  for (int r = 0; r < rows; ++r)
+    for (size_t n = 0; n < d.paths.size(); ++n) {
+      const Path& p = d.paths[n];
+      const int l1 = d.in1[p.in1].ir.l, l2 = d.in2[p.in2].ir.l, l3 = d.out[p.out].ir.l;
+      const auto& C = so3::wigner_3j(l1, l2, l3);
+      for (int m1 = 0; m1 <= 2 * l1; ++m1)
+        for (int m2 = 0; m2 <= 2 * l2; ++m2)
+          for (int m3 = 0; m3 <= 2 * l3; ++m3)
+            for (int u = 0; u < d.in1[p.in1].mul; ++u) {
+              const int v = p.mode == Mode::uvu ? 0 : u;
+              const double wu = w.empty() ? 1.0 : w[size_t(d.weight_offset(n) + u)];
+              z[size_t(r) * c.dim + c.at(p.out, m3, u)] +=
+                  p.weight * wu * C[(m1 * (2 * l2 + 1) + m2) * (2 * l3 + 1) + m3] *
+                  x[size_t(r) * a.dim + a.at(p.in1, m1, u)] *
+                  y[size_t(r) * b.dim + b.at(p.in2, m2, v)];
+            }
+    }
+  return z;
+}
 
 Bilinear cg(const TensorProductDescription& d) {
   auto p = std::make_shared<CGTensorProduct<double>>(d);
@@ -79,13 +113,8 @@ std::vector<double> apply(const Bilinear& p, int rows, const std::vector<double>
 }
 
 void rotate_rows(const Irreps& irreps, const double R[9], int rows, std::vector<double>& v) {
-  std::vector<int> ls, muls;
-  for (const auto& b : irreps.blocks()) {
-    ls.push_back(b.ir.l);
-    muls.push_back(b.mul);
-  }
   for (int r = 0; r < rows; ++r)
-    so3::rotate_features(ls, muls, R, v.data() + size_t(r) * irreps.dim());
+    so3::rotate_features(irreps, R, v.data() + size_t(r) * irreps.dim());
 }
 
 // f(R x, R y) = R f(x, y) for a random rotation.
@@ -205,17 +234,58 @@ INSTANTIATE_TEST_SUITE_P(Kinds, EveryProduct,
                          ::testing::Values("cg_full", "gaunt_grid", "gaunt_fourier",
                                            "vector_gaunt"));
 
-TEST(CGProduct, ChannelWeightsAndTheirGradient) {
-  const int C = 3, rows = 2;
-  const auto d = full_description(sh_irreps(C, 2), sh_irreps(C, 2), sh_irreps(C, 3));
+namespace {
+
+// uvu paths as MACE's convolution has them: in1 of unequal multiplicities
+// times spherical harmonics up to lsh (multiplicity 1), one output block per
+// path, up to degree lout.
+TensorProductDescription uvu_description(const Irreps& in1, int lsh, int lout) {
+  std::vector<so3::MulIrrep> sh, out;
+  for (int l = 0; l <= lsh; ++l) sh.push_back({1, {l, (l % 2) ? -1 : 1}});
+  std::vector<Path> paths;
+  for (size_t i = 0; i < in1.size(); ++i)
+    for (int j = 0; j <= lsh; ++j)
+      for (int l3 = std::abs(in1[i].ir.l - j); l3 <= std::min(lout, in1[i].ir.l + j); ++l3) {
+        paths.push_back(
+            {int(i), j, int(out.size()), 0.5 + 0.25 * double(paths.size() % 3), Mode::uvu});
+        out.push_back({in1[i].mul, {l3, in1[i].ir.p * sh[j].ir.p}});
+      }
+  TensorProductDescription d{in1, Irreps(sh), Irreps(out), paths};
+  validate(d);
+  return d;
+}
+
+// uuu and uvu paths in one product: in2 blocks of multiplicity 1 couple uvu,
+// those of multiplicity C uuu.
+TensorProductDescription mixed_description() {
+  TensorProductDescription d{sh_irreps(3, 2),
+                             Irreps::parse("1x0e+3x1o+1x1o+1x2e"),
+                             Irreps::parse("3x0e+3x1o+3x1e+3x2e"),
+                             {}};
+  for (size_t i = 0; i < d.in1.size(); ++i)
+    for (size_t j = 0; j < d.in2.size(); ++j)
+      for (size_t k = 0; k < d.out.size(); ++k) {
+        const auto &a = d.in1[i].ir, &b = d.in2[j].ir, &c = d.out[k].ir;
+        if (c.l < std::abs(a.l - b.l) || c.l > a.l + b.l || a.p * b.p != c.p) continue;
+        d.paths.push_back({int(i), int(j), int(k), 1.0 + 0.1 * double(d.paths.size()),
+                           d.in2[j].mul == 1 ? Mode::uvu : Mode::uuu});
+      }
+  validate(d);
+  return d;
+}
+
+// <za, z(w + dw) - z(w)> = <wa, dw> exactly (linear in w); weight 2 on every
+// path and channel doubles the output.
+void expect_weight_gradient(const TensorProductDescription& d) {
+  const int rows = 2;
   CGTensorProduct<double> p(d);
+  ASSERT_EQ(p.n_weights(), d.n_weights());
   const auto x = random_vector(size_t(rows) * d.in1.dim(), 1),
              y = random_vector(size_t(rows) * d.in2.dim(), 2),
              w = random_vector(size_t(p.n_weights()), 3), dw = random_vector(w.size(), 4),
              za = random_vector(size_t(rows) * d.out.dim(), 5);
   std::vector<double> z(za.size()), xa(x.size()), ya(y.size()), wa(w.size());
   p.reverse(rows, x.data(), y.data(), w.data(), za.data(), xa.data(), ya.data(), wa.data());
-  // linear in w: <za, z(w + dw) - z(w)> = <wa, dw> exactly
   std::vector<double> w2 = w, z2(z.size());
   for (size_t i = 0; i < w.size(); ++i) w2[i] += dw[i];
   p.forward(rows, x.data(), y.data(), w.data(), z.data());
@@ -223,12 +293,49 @@ TEST(CGProduct, ChannelWeightsAndTheirGradient) {
   double lhs = 0, rhs = 0;
   for (size_t i = 0; i < z.size(); ++i) lhs += za[i] * (z2[i] - z[i]);
   for (size_t i = 0; i < w.size(); ++i) rhs += wa[i] * dw[i];
-  EXPECT_NEAR(lhs, rhs, 1e-12 * (1 + std::abs(lhs)));
-  // weight 2 on every path and channel doubles the output
+  EXPECT_NEAR(lhs, rhs, 1e-12 * (1 + std::abs(lhs))) << d.str();
   std::vector<double> two(w.size(), 2.0), z1(z.size());
   p.forward(rows, x.data(), y.data(), two.data(), z2.data());
   p.forward(rows, x.data(), y.data(), nullptr, z1.data());
-  for (size_t i = 0; i < z.size(); ++i) EXPECT_NEAR(z2[i], 2 * z1[i], 1e-13);
+  for (size_t i = 0; i < z.size(); ++i) EXPECT_NEAR(z2[i], 2 * z1[i], 1e-13) << d.str();
+}
+
+// forward with and without weights against the dense definition
+void expect_matches_definition(const TensorProductDescription& d, unsigned seed) {
+  const int rows = 3;
+  CGTensorProduct<double> p(d);
+  const auto x = random_vector(size_t(rows) * d.in1.dim(), seed),
+             y = random_vector(size_t(rows) * d.in2.dim(), seed + 1),
+             w = random_vector(size_t(p.n_weights()), seed + 2);
+  std::vector<double> z(size_t(rows) * d.out.dim());
+  p.forward(rows, x.data(), y.data(), w.data(), z.data());
+  EXPECT_LT(rel_diff(z, dense_cg_reference(d, rows, x, y, w)), 1e-13) << d.str();
+  p.forward(rows, x.data(), y.data(), nullptr, z.data());
+  EXPECT_LT(rel_diff(z, dense_cg_reference(d, rows, x, y)), 1e-13) << d.str();
+}
+
+}  // namespace
+
+TEST(CGProduct, ChannelWeightsAndTheirGradient) {
+  expect_weight_gradient(full_description(sh_irreps(3, 2), sh_irreps(3, 2), sh_irreps(3, 3)));
+  expect_weight_gradient(uvu_description(Irreps::parse("4x0e+2x1o+3x2e"), 3, 3));
+  expect_weight_gradient(mixed_description());
+}
+
+TEST(CGProduct, UuuUvuAndMixedPathsMatchTheDefinition) {
+  expect_matches_definition(full_description(sh_irreps(2, 3), sh_irreps(2, 2), sh_irreps(2, 4)),
+                            11);
+  expect_matches_definition(uvu_description(Irreps::parse("4x0e+2x1o+3x2e"), 3, 3), 12);
+  expect_matches_definition(uvu_description(sh_irreps(5, 3), 3, 4), 13);
+  expect_matches_definition(mixed_description(), 14);
+}
+
+TEST(CGProduct, UvuIsEquivariantAndItsReverseMatchesFiniteDifferences) {
+  for (const auto& d :
+       {uvu_description(Irreps::parse("4x0e+2x1o+3x2e"), 3, 3), mixed_description()}) {
+    expect_equivariant(cg(d), 31);
+    expect_reverse_matches_finite_differences(cg(d), 41);
+  }
 }
 
 TEST(VectorGauntProduct, OfTwoVectorsIsTheirCrossProduct) {
@@ -237,12 +344,14 @@ TEST(VectorGauntProduct, OfTwoVectorsIsTheirCrossProduct) {
   const auto x = random_vector(6, 3), y = random_vector(6, 4);
   std::vector<double> z(6);
   p.forward(1, x.data(), y.data(), z.data());
-  // 3 r·(e_a × e_b) projected: z = sqrt(3) x × y (Y^1 = sqrt(3) r)
+  // 3 r·(e_a × e_b) projected: z = sqrt(3) x × y (Y^1 = sqrt(3) r); m-major
+  // rows: component m of channel c at 2m + c
   for (int c = 0; c < 2; ++c) {
-    const double *a = &x[3 * c], *b = &y[3 * c];
-    const double cross[3] = {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2],
-                             a[0] * b[1] - a[1] * b[0]};
-    for (int k = 0; k < 3; ++k) EXPECT_NEAR(z[3 * c + k], std::sqrt(3.0) * cross[k], 1e-13);
+    auto a = [&](int m) { return x[2 * m + c]; };
+    auto b = [&](int m) { return y[2 * m + c]; };
+    const double cross[3] = {a(1) * b(2) - a(2) * b(1), a(2) * b(0) - a(0) * b(2),
+                             a(0) * b(1) - a(1) * b(0)};
+    for (int k = 0; k < 3; ++k) EXPECT_NEAR(z[2 * k + c], std::sqrt(3.0) * cross[k], 1e-13);
   }
 }
 
@@ -451,6 +560,25 @@ TEST(TensorProductErrors, BadIrrepsAreClearErrors) {
   EXPECT_THROW(FourierTensorProduct<double>(in, in, Irreps::parse("2x1e")), Error);
   EXPECT_THROW(ManyBodyGridProduct<double>(in, in, 1), Error);
   EXPECT_THROW(ManyBodyGridProduct<double>(Irreps::parse("2x1e"), in, 3), Error);
+  // modes: uvu needs in2 of multiplicity 1, uuu equal multiplicities; the
+  // grid products are uuu only
+  TensorProductDescription m = full_description(in, in, in);
+  m.paths[0].mode = Mode::uvu;
+  std::string msg = error_of([&] { validate(m); });
+  EXPECT_NE(msg.find("(uvu)"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("multiplicity 1 in in2"), std::string::npos) << msg;
+  m = uvu_description(in, 1, 1);
+  m.paths[0].mode = Mode::uuu;
+  msg = error_of([&] { validate(m); });
+  EXPECT_NE(msg.find("(uuu)"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("equal multiplicities"), std::string::npos) << msg;
+  msg = error_of([&] {
+    GridTensorProduct<double>(GridProductKind::Gaunt, in, Irreps::parse("1x0e+1x1o"), in);
+  });
+  EXPECT_NE(msg.find("grid tensor product"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("uvu"), std::string::npos) << msg;
+  msg = error_of([&] { FourierTensorProduct<double>(in, Irreps::parse("1x0e+1x1o"), in); });
+  EXPECT_NE(msg.find("Fourier tensor product"), std::string::npos) << msg;
   TensorProductDescription d = full_description(in, in, in);
   d.paths.push_back({0, 0, 1, 1.0});  // 0e x 0e -> 1o
   EXPECT_THROW(validate(d), Error);

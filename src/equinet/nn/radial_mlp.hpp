@@ -40,7 +40,8 @@ class RadialMLP {
   // fewer rows allocate nothing, whichever thread's workspace they use).
   void reserve(int64_t rows, Workspace& ws) const;
   // x: rows x in, y: rows x out, one batch on the calling thread (callers
-  // run batches in parallel, one workspace per thread).
+  // run batches in parallel, a workspace in each slot of their
+  // detail::ThreadWorkspace, as ConvTP::Workspace holds one).
   void forward(int64_t rows, const T* x, T* y, Workspace& ws) const;
   // x_adj = (dy/dx)ᵀ y_adj for the rows of the last forward() with ws.
   void reverse(int64_t rows, const T* y_adj, T* x_adj, Workspace& ws) const;

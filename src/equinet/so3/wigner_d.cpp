@@ -2,6 +2,7 @@
 // the integrand is a polynomial of degree 2l on the sphere.
 #include "equinet/so3/wigner_d.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "equinet/so3/quadrature.hpp"
@@ -27,21 +28,16 @@ std::vector<double> wigner_D(int l, const double R[9]) {
   return D;
 }
 
-void rotate_features(const std::vector<int>& ls, const std::vector<int>& muls, const double R[9],
-                     double* x) {
-  for (size_t blk = 0; blk < ls.size(); ++blk) {
-    const int d = 2 * ls[blk] + 1;
-    const auto D = wigner_D(ls[blk], R);
-    std::vector<double> tmp(d);
-    for (int u = 0; u < muls[blk]; ++u) {
-      for (int a = 0; a < d; ++a) {
-        double s = 0;
-        for (int b = 0; b < d; ++b) s += D[a * d + b] * x[b];
-        tmp[a] = s;
-      }
-      for (int a = 0; a < d; ++a) x[a] = tmp[a];
-      x += d;
-    }
+void rotate_features(const Irreps& irreps, const double R[9], double* x) {
+  for (const auto& blk : irreps.blocks()) {
+    const int d = blk.ir.dim(), mul = blk.mul;
+    const auto D = wigner_D(blk.ir.l, R);
+    std::vector<double> tmp(size_t(d) * mul, 0.0);
+    for (int a = 0; a < d; ++a)
+      for (int b = 0; b < d; ++b)
+        for (int u = 0; u < mul; ++u) tmp[a * mul + u] += D[a * d + b] * x[b * mul + u];
+    std::copy(tmp.begin(), tmp.end(), x);
+    x += size_t(d) * mul;
   }
 }
 

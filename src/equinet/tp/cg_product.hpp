@@ -1,8 +1,10 @@
-// (a) Channel-wise Clebsch–Gordan tensor product with sparse coefficients:
-// the reference and baseline. Every path is a list of the non-zero entries
-// (i, j, k, value) of weight·wigner_3j, so a call costs
+// (a) Clebsch–Gordan tensor product with sparse coefficients: the reference
+// and baseline. Every path is the list of its non-zero coefficients
+// (path_coefficients: weight·wigner_3j), so a call costs
 // O(rows · C · Σ_paths nnz) — O(L^5) for all paths with inputs up to L
-// (the dense form would be O(L^6)).
+// (the dense form would be O(L^6)). Paths may be uuu (channel-wise) or uvu
+// (in2 of multiplicity 1, e.g. an edge's spherical harmonics); rows are in
+// the m-major so3::FeatureLayout of the description's irreps.
 #pragma once
 
 #include <memory>
@@ -26,8 +28,9 @@ class CGTensorProduct {
   size_t n_coefficients() const { return kernels_->n_coefficients(); }
   // The instruction-set variant running the kernels.
   const std::string& isa() const { return isa_; }
-  // Per-channel path weights w[path * C + c]; nullptr means all ones.
-  int n_weights() const { return int(desc_.paths.size()) * desc_.channels(); }
+  // Per-channel path weights w[description().weight_offset(path) + u]
+  // (w[path * C + u] when every path has C channels); nullptr means all ones.
+  int n_weights() const { return desc_.n_weights(); }
 
   // z[rows][out.dim()] = Σ_paths ...; x[rows][in1.dim()], y[rows][in2.dim()].
   void forward(int rows, const T* x, const T* y, const T* w, T* z) {

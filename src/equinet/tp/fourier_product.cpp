@@ -19,128 +19,129 @@ int checked_degrees(const so3::Irreps& in1, const so3::Irreps& in2, const so3::I
   return L3;
 }
 
+// Position of component (l, m) of each degree's block in a row, -1 where absent.
+std::vector<int> row_positions(const so3::Irreps& irreps) {
+  std::vector<int> pos(size_t(irreps.lmax() + 1) * (irreps.lmax() + 1), -1);
+  for (size_t b = 0; b < irreps.size(); ++b) {
+    const int l = irreps[b].ir.l;
+    for (int m = 0; m < 2 * l + 1; ++m) pos[l * l + m] = irreps.offset(b) + m * irreps[b].mul;
+  }
+  return pos;
+}
+
 }  // namespace
 
 template <typename T>
 FourierTensorProduct<T>::FourierTensorProduct(const so3::Irreps& in1, const so3::Irreps& in2,
                                               const so3::Irreps& out)
-    : desc_(gaunt_description(in1, in2, out)),
+    : C_(common_channels(in1, in2, out, "Fourier tensor product")),
+      desc_(gaunt_description(in1, in2, out)),
       L3_(checked_degrees(in1, in2, out, &L1_, &L2_)),
-      in1_(in1, true),
-      in2_(in2, true),
-      out_(out, true),
       fft_(so3::fft_size(2 * (L1_ + L2_) + 1), so3::fft_size(L1_ + L2_ + L3_ + 1)) {
   const int nt = fft_.n_theta(), np = fft_.n_phi();
   auto index = [&](int u, int v) { return ((u % nt + nt) % nt) * np + (v % np + np) % np; };
-  for (const auto& e : so3::sh_to_fourier(std::max(L1_, L2_)))
-    to_fourier_.push_back({e.lm, index(e.u, e.v), cplx(e.value)});
-  const double scale = 1.0 / (double(nt) * np);  // the forward FFT is unnormalised
-  for (const auto& e : so3::fourier_to_sh(L3_, L1_ + L2_))
-    to_sh_.push_back({e.lm, index(e.u, e.v), cplx(e.value * scale)});
+  // entries sorted by lm; those of absent degrees contribute nothing
+  auto table = [&](const std::vector<so3::FourierEntry>& entries, const so3::Irreps& irreps,
+                   double scale) {
+    const std::vector<int> pos = row_positions(irreps);
+    std::vector<Entry> t;
+    for (const auto& e : entries)
+      if (e.lm < int(pos.size()) && pos[e.lm] >= 0)
+        t.push_back({pos[e.lm], index(e.u, e.v), cplx(e.value * scale)});
+    return t;
+  };
+  const auto sh_to_fourier = so3::sh_to_fourier(std::max(L1_, L2_));
+  to_fourier1_ = table(sh_to_fourier, in1, 1.0);
+  to_fourier2_ = table(sh_to_fourier, in2, 1.0);
+  // the forward FFT is unnormalised
+  to_sh_ = table(so3::fourier_to_sh(L3_, L1_ + L2_), out, 1.0 / (double(nt) * np));
 }
 
 template <typename T>
-void FourierTensorProduct<T>::synthesis(const T* X, int L, int c, cplx* a, cplx* tmp) const {
-  const int C = desc_.channels(), n_lm = (L + 1) * (L + 1);
+void FourierTensorProduct<T>::synthesis(const std::vector<Entry>& table, const T* x, int L, int c,
+                                        cplx* a, cplx* tmp) const {
   std::fill(a, a + size_t(fft_.n_theta()) * fft_.n_phi(), cplx(0));
-  for (const Entry& e : to_fourier_) {
-    if (e.lm >= n_lm) break;  // sorted by lm
-    const T* x = X + size_t(e.lm) * C + c;
-    a[e.index] += e.value * cplx(x[0], c + 1 < C ? x[1] : T(0));
+  for (const Entry& e : table) {
+    const T* xc = x + e.pos + c;
+    a[e.index] += e.value * cplx(xc[0], c + 1 < C_ ? xc[1] : T(0));
   }
   fft_.rows(a, +1, L, tmp);
   fft_.columns(a, +1, fft_.n_phi(), tmp);
 }
 
 template <typename T>
-void FourierTensorProduct<T>::gather(const std::vector<Entry>& table, int L, const cplx* a, int c,
-                                     T* X) const {
-  const int C = desc_.channels(), n_lm = (L + 1) * (L + 1);
+void FourierTensorProduct<T>::gather(const std::vector<Entry>& table, const cplx* a, int c,
+                                     T* x) const {
   for (const Entry& e : table) {
-    if (e.lm >= n_lm) break;
     const cplx s = a[e.index] * e.value;
-    T* x = X + size_t(e.lm) * C + c;
-    x[0] += s.real();
-    if (c + 1 < C) x[1] += s.imag();
+    T* xc = x + e.pos + c;
+    xc[0] += s.real();
+    if (c + 1 < C_) xc[1] += s.imag();
   }
 }
 
 template <typename T>
 void FourierTensorProduct<T>::forward(int rows, const T* x, const T* y, T* z) {
-  const int C = desc_.channels(), n1 = in1_.n_components(), n2 = in2_.n_components(),
-            n3 = out_.n_components();
+  const int C = C_, d1 = desc_.in1.dim(), d2 = desc_.in2.dim(), d3 = desc_.out.dim();
   const size_t nt = fft_.n_theta(), np = fft_.n_phi(), torus = nt * np;
-  const size_t reals = size_t(n1 + n2 + n3) * C;
-  ws_.reserve(reals + 2 * (2 * torus + fft_.scratch_size()));
-  detail::for_each_row("equinet::tp::fourier_forward", rows, [&](int r, int id) {
-    T* X = ws_.slot(id);
-    T* Y = X + size_t(n1) * C;
-    T* Z = Y + size_t(n2) * C;
-    cplx* f = reinterpret_cast<cplx*>(X + reals);
-    cplx *g = f + torus, *tmp = g + torus;
-    in1_.pack(x + size_t(r) * in1_.row_dim(), X);
-    in2_.pack(y + size_t(r) * in2_.row_dim(), Y);
-    std::fill(Z, Z + size_t(n3) * C, T(0));
-    for (int c = 0; c < C; c += 2) {  // two channels per complex FFT
-      synthesis(X, L1_, c, f, tmp);
-      synthesis(Y, L2_, c, g, tmp);
-      for (size_t q = 0; q < torus; ++q)
-        f[q] = cplx(f[q].real() * g[q].real(), f[q].imag() * g[q].imag());
-      fft_.rows(f, -1, int(nt), tmp);
-      fft_.columns(f, -1, L3_, tmp);
-      gather(to_sh_, L3_, f, c, Z);
-    }
-    out_.unpack(Z, z + size_t(r) * out_.row_dim());
-  });
+  equinet::detail::reserve_each(ws_, 2 * (2 * torus + fft_.scratch_size()));
+  equinet::detail::for_each_row(
+      "equinet::tp::fourier_forward", rows, ws_, [&](const int64_t r, std::vector<T>& slot) {
+        cplx* f = reinterpret_cast<cplx*>(slot.data());
+        cplx *g = f + torus, *tmp = g + torus;
+        const T *X = x + r * d1, *Y = y + r * d2;
+        T* Z = z + r * d3;
+        std::fill(Z, Z + d3, T(0));
+        for (int c = 0; c < C; c += 2) {  // two channels per complex FFT
+          synthesis(to_fourier1_, X, L1_, c, f, tmp);
+          synthesis(to_fourier2_, Y, L2_, c, g, tmp);
+          for (size_t q = 0; q < torus; ++q)
+            f[q] = cplx(f[q].real() * g[q].real(), f[q].imag() * g[q].imag());
+          fft_.rows(f, -1, int(nt), tmp);
+          fft_.columns(f, -1, L3_, tmp);
+          gather(to_sh_, f, c, Z);
+        }
+      });
 }
 
 template <typename T>
 void FourierTensorProduct<T>::reverse(int rows, const T* x, const T* y, const T* z_adj, T* x_adj,
                                       T* y_adj) {
-  const int C = desc_.channels(), n1 = in1_.n_components(), n2 = in2_.n_components(),
-            n3 = out_.n_components();
+  const int C = C_, d1 = desc_.in1.dim(), d2 = desc_.in2.dim(), d3 = desc_.out.dim();
   const size_t nt = fft_.n_theta(), np = fft_.n_phi(), torus = nt * np;
-  const size_t reals = size_t(2 * n1 + 2 * n2 + n3) * C;
-  ws_.reserve(reals + 2 * (4 * torus + fft_.scratch_size()));
-  detail::for_each_row("equinet::tp::fourier_reverse", rows, [&](int r, int id) {
-    T* X = ws_.slot(id);
-    T* Y = X + size_t(n1) * C;
-    T* Za = Y + size_t(n2) * C;
-    T* Xa = Za + size_t(n3) * C;
-    T* Ya = Xa + size_t(n1) * C;
-    cplx* f = reinterpret_cast<cplx*>(X + reals);
-    cplx *g = f + torus, *ha = g + torus, *w = ha + torus, *tmp = w + torus;
-    in1_.pack(x + size_t(r) * in1_.row_dim(), X);
-    in2_.pack(y + size_t(r) * in2_.row_dim(), Y);
-    out_.pack(z_adj + size_t(r) * out_.row_dim(), Za);
-    std::fill(Xa, Xa + size_t(n1 + n2) * C, T(0));
-    for (int c = 0; c < C; c += 2) {
-      // adjoint of the projection: scatter M, then the forward FFT (transposed order)
-      std::fill(ha, ha + torus, cplx(0));
-      for (const Entry& e : to_sh_) {
-        if (e.lm >= n3) break;
-        const T* za = Za + size_t(e.lm) * C + c;
-        ha[e.index] += e.value * cplx(za[0], c + 1 < C ? za[1] : T(0));
-      }
-      fft_.columns(ha, -1, L3_, tmp);
-      fft_.rows(ha, -1, int(nt), tmp);
-      synthesis(X, L1_, c, f, tmp);
-      synthesis(Y, L2_, c, g, tmp);
-      // adjoint of the synthesis of x: inverse-sign transform of h_adj·g, gather Ŷ
-      for (size_t q = 0; q < torus; ++q)
-        w[q] = cplx(ha[q].real() * g[q].real(), ha[q].imag() * g[q].imag());
-      fft_.rows(w, +1, int(nt), tmp);
-      fft_.columns(w, +1, L1_, tmp);
-      gather(to_fourier_, L1_, w, c, Xa);
-      for (size_t q = 0; q < torus; ++q)
-        w[q] = cplx(ha[q].real() * f[q].real(), ha[q].imag() * f[q].imag());
-      fft_.rows(w, +1, int(nt), tmp);
-      fft_.columns(w, +1, L2_, tmp);
-      gather(to_fourier_, L2_, w, c, Ya);
-    }
-    in1_.unpack(Xa, x_adj + size_t(r) * in1_.row_dim());
-    in2_.unpack(Ya, y_adj + size_t(r) * in2_.row_dim());
-  });
+  equinet::detail::reserve_each(ws_, 2 * (4 * torus + fft_.scratch_size()));
+  equinet::detail::for_each_row(
+      "equinet::tp::fourier_reverse", rows, ws_, [&](const int64_t r, std::vector<T>& slot) {
+        cplx* f = reinterpret_cast<cplx*>(slot.data());
+        cplx *g = f + torus, *ha = g + torus, *w = ha + torus, *tmp = w + torus;
+        const T *X = x + r * d1, *Y = y + r * d2, *Za = z_adj + r * d3;
+        T *Xa = x_adj + r * d1, *Ya = y_adj + r * d2;
+        std::fill(Xa, Xa + d1, T(0));
+        std::fill(Ya, Ya + d2, T(0));
+        for (int c = 0; c < C; c += 2) {
+          // adjoint of the projection: scatter M, then the forward FFT (transposed order)
+          std::fill(ha, ha + torus, cplx(0));
+          for (const Entry& e : to_sh_) {
+            const T* za = Za + e.pos + c;
+            ha[e.index] += e.value * cplx(za[0], c + 1 < C ? za[1] : T(0));
+          }
+          fft_.columns(ha, -1, L3_, tmp);
+          fft_.rows(ha, -1, int(nt), tmp);
+          synthesis(to_fourier1_, X, L1_, c, f, tmp);
+          synthesis(to_fourier2_, Y, L2_, c, g, tmp);
+          // adjoint of the synthesis of x: inverse-sign transform of h_adj·g, gather Ŷ
+          for (size_t q = 0; q < torus; ++q)
+            w[q] = cplx(ha[q].real() * g[q].real(), ha[q].imag() * g[q].imag());
+          fft_.rows(w, +1, int(nt), tmp);
+          fft_.columns(w, +1, L1_, tmp);
+          gather(to_fourier1_, w, c, Xa);
+          for (size_t q = 0; q < torus; ++q)
+            w[q] = cplx(ha[q].real() * f[q].real(), ha[q].imag() * f[q].imag());
+          fft_.rows(w, +1, int(nt), tmp);
+          fft_.columns(w, +1, L2_, tmp);
+          gather(to_fourier2_, w, c, Ya);
+        }
+      });
 }
 
 template class FourierTensorProduct<float>;

@@ -10,15 +10,16 @@
 // sizes for the FFT. Two real channels share one complex FFT (real and
 // imaginary parts), which halves the FFT work; the tables are Hermitian, so
 // the two channels separate again as the real and imaginary part of the result.
+// Rows (m-major so3::FeatureLayout) are read and written in place: the
+// change-of-basis tables hold each (l, m)'s position in the operand's row.
 #pragma once
 
 #include <complex>
 #include <vector>
 
+#include "equinet/detail/parallel.hpp"
 #include "equinet/so3/fourier2d.hpp"
 #include "equinet/tp/description.hpp"
-#include "equinet/tp/detail/channel_layout.hpp"
-#include "equinet/tp/detail/row_parallel.hpp"
 
 namespace equinet::tp {
 
@@ -37,20 +38,23 @@ class FourierTensorProduct {
  private:
   using cplx = std::complex<T>;
   struct Entry {
-    int lm, index;  // index = (u mod n_θ) n_φ + (v mod n_φ)
+    int pos, index;  // pos: (l, m) in the row (channel 0); index = (u mod n_θ) n_φ + (v mod n_φ)
     cplx value;
   };
-  // Torus values of the spherical functions of channels (c, c+1) of X.
-  void synthesis(const T* X, int L, int c, cplx* a, cplx* tmp) const;
-  // Accumulates Σ a[k] table[k] into channels (c, c+1) of X for l <= L.
-  void gather(const std::vector<Entry>& table, int L, const cplx* a, int c, T* X) const;
+  // Torus values of the spherical functions (degrees <= L) of channels
+  // (c, c+1) of row x, whose components `table` lists.
+  void synthesis(const std::vector<Entry>& table, const T* x, int L, int c, cplx* a,
+                 cplx* tmp) const;
+  // Accumulates Σ a[k] table[k] into channels (c, c+1) of row x.
+  void gather(const std::vector<Entry>& table, const cplx* a, int c, T* x) const;
 
+  int C_;  // before desc_: the channel check comes first
   TensorProductDescription desc_;
   int L1_, L2_, L3_;
-  detail::ChannelLayout in1_, in2_, out_;
   so3::TorusFFT<T> fft_;
-  std::vector<Entry> to_fourier_, to_sh_;  // Ŷ, and M / (n_θ n_φ)
-  detail::ThreadWorkspace<T> ws_;
+  // Ŷ of in1's and in2's components, and M / (n_θ n_φ) of out's; absent degrees left out
+  std::vector<Entry> to_fourier1_, to_fourier2_, to_sh_;
+  equinet::detail::ThreadBuffers<T> ws_;
 };
 
 extern template class FourierTensorProduct<float>;

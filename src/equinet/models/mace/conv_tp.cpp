@@ -1,6 +1,5 @@
 #include "equinet/models/mace/conv_tp.hpp"
 
-#include <Kokkos_Core.hpp>
 #include <algorithm>
 #include <cmath>
 
@@ -8,62 +7,71 @@
 #include "equinet/detail/simd.hpp"
 #include "equinet/models/common/edge_graph.hpp"
 #include "equinet/nn/radial_table.hpp"
-#include "equinet/so3/wigner_3j.hpp"
 
 namespace equinet::mace {
 
-template <typename T>
-ConvTP<T>::ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target)
-    : in_(in), lmax_(lmax) {
+tp::TensorProductDescription conv_description(const so3::Irreps& in, int lmax,
+                                              const so3::Irreps& target) {
+  std::vector<so3::MulIrrep> sh;
+  for (int l = 0; l <= lmax; ++l) sh.push_back({1, {l, (l % 2) ? -1 : 1}});
   // mace: for each input irrep, each sh irrep l (parity (-1)^l), each output
   // irrep of the product present in target: one slot; slots then sorted.
   std::vector<so3::MulIrrep> slots;
-  std::vector<Instruction> ins;
+  std::vector<tp::Path> paths;
   for (size_t b = 0; b < in.size(); ++b) {
     const auto& x = in[b];
-    for (int l2 = 0; l2 <= lmax; ++l2) {
-      const int p2 = (l2 % 2) ? -1 : 1;
+    for (int l2 = 0; l2 <= lmax; ++l2)
       for (int l3 = std::abs(x.ir.l - l2); l3 <= x.ir.l + l2; ++l3) {
-        const so3::Irrep out{l3, x.ir.p * p2};
+        const so3::Irrep out{l3, x.ir.p * sh[l2].ir.p};
         if (target.count(out) == 0) continue;
-        Instruction i;
-        i.block_in = int(b);
-        i.l_in = x.ir.l;
-        i.l_sh = l2;
-        i.slot = int(slots.size());
-        i.l_out = l3;
-        i.mul = x.mul;
+        // each slot has exactly one instruction, so e3nn's fan-in is 1 and
+        // norm = sqrt(2 l_out + 1)
+        paths.push_back(
+            {int(b), l2, int(slots.size()), std::sqrt(double(2 * l3 + 1)), tp::Mode::uvu});
         slots.push_back({x.mul, out});
-        ins.push_back(i);
       }
-    }
   }
-  std::vector<int> perm;
-  mid_ = so3::FeatureLayout(so3::Irreps(slots).sorted(&perm));
   // mace sorts the instructions by output slot, and the radial weights
-  // follow that order; each slot has exactly one instruction, so e3nn's
-  // fan-in is 1 and norm = sqrt(2 l_out + 1).
-  for (auto& i : ins) i.slot = perm[i.slot];
-  std::stable_sort(ins.begin(), ins.end(),
-                   [](const Instruction& a, const Instruction& b) { return a.slot < b.slot; });
-  int offset = 0;
-  for (auto& i : ins) {
-    i.weight_offset = offset;
-    offset += i.mul;
-    const auto& C = so3::wigner_3j(i.l_in, i.l_sh, i.l_out);
-    const int d2 = 2 * i.l_sh + 1, d3 = 2 * i.l_out + 1;
-    const double norm = std::sqrt(double(d3));
+  // follow that order
+  std::vector<int> perm;
+  tp::TensorProductDescription d{in, so3::Irreps(sh), so3::Irreps(slots).sorted(&perm), {}};
+  for (auto& p : paths) p.out = perm[p.out];
+  std::stable_sort(paths.begin(), paths.end(),
+                   [](const tp::Path& a, const tp::Path& b) { return a.out < b.out; });
+  d.paths = std::move(paths);
+  tp::validate(d);
+  return d;
+}
+
+template <typename T>
+ConvTP<T>::ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target)
+    : desc_(conv_description(in, lmax, target)), in_(in), mid_(desc_.out), lmax_(lmax) {
+  std::vector<Instruction> ins;
+  for (size_t n = 0; n < desc_.paths.size(); ++n) {
+    const tp::Path& path = desc_.paths[n];
+    Instruction i;
+    i.block_in = path.in1;
+    i.l_in = in[path.in1].ir.l;
+    i.l_sh = desc_.in2[path.in2].ir.l;
+    i.slot = path.out;
+    i.l_out = desc_.out[path.out].ir.l;
+    i.mul = in[path.in1].mul;
+    i.weight_offset = desc_.weight_offset(n);
+    // the kernels' tables: pairs (m1, m3) in row-major order, each with its
+    // terms by m2 (a stable sort of the (m1, m2, m3) list keeps m2 ascending)
+    std::vector<tp::Coefficient> coefficients = tp::path_coefficients(desc_, path);
+    std::stable_sort(coefficients.begin(), coefficients.end(),
+                     [](const tp::Coefficient& a, const tp::Coefficient& b) {
+                       return a.m1 != b.m1 ? a.m1 < b.m1 : a.m3 < b.m3;
+                     });
     i.pair_begin = int(pairs_.size());
-    for (int m1 = 0; m1 < 2 * i.l_in + 1; ++m1)
-      for (int m3 = 0; m3 < d3; ++m3) {
-        Pair pair{m1, m3, int(terms_.size()), 0};
-        for (int m2 = 0; m2 < d2; ++m2) {
-          const double c = C[(m1 * d2 + m2) * d3 + m3];
-          if (c != 0.0) terms_.push_back({i.l_sh * i.l_sh + m2, T(norm * c)});
-        }
-        pair.term_end = int(terms_.size());
-        if (pair.term_end > pair.term_begin) pairs_.push_back(pair);
-      }
+    for (size_t t = 0; t < coefficients.size(); ++t) {
+      const tp::Coefficient& c = coefficients[t];
+      if (t == 0 || c.m1 != coefficients[t - 1].m1 || c.m3 != coefficients[t - 1].m3)
+        pairs_.push_back({c.m1, c.m3, int(terms_.size()), 0});
+      terms_.push_back({i.l_sh * i.l_sh + c.m2, T(c.value)});
+      pairs_.back().term_end = int(terms_.size());
+    }
     i.pair_end = int(pairs_.size());
     i.group_begin = int(groups_.size());
     for (int p = i.pair_begin; p < i.pair_end; ++p) {
@@ -74,6 +82,7 @@ ConvTP<T>::ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target)
     i.group_end = int(groups_.size());
     if (i.mul > kMaxMul)
       throw std::invalid_argument("ConvTP: more than " + std::to_string(kMaxMul) + " channels");
+    ins.push_back(i);
   }
   if (sh_dim() > kMaxSh) throw std::invalid_argument("ConvTP: l_max > 7 is not supported");
   if (pair_count() > kMaxPairs)
@@ -87,7 +96,7 @@ ConvTP<T>::ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target)
         if (terms_[t].m2 == m2) by_m2_.push_back({p, terms_[t].c});
     by_m2_offsets_[m2 + 1] = int(by_m2_.size());
   }
-  weight_count_ = offset;
+  weight_count_ = desc_.n_weights();
   // one block width for every instruction: the widest dividing all of them
   lanes_ = detail::kMaxLanes<T>;
   for (const auto& i : ins) lanes_ = std::min(lanes_, detail::lanes_dividing<T>(i.mul));
@@ -96,6 +105,17 @@ ConvTP<T>::ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target)
   for (const auto& i : ins)
     if (i.mul != ins[0].mul) blocks_ = 0;
   instructions_ = std::move(ins);
+}
+
+template <typename T>
+std::vector<tp::Coefficient> ConvTP<T>::coefficients(int path) const {
+  const Instruction& i = instructions_.at(size_t(path));
+  std::vector<tp::Coefficient> list;
+  for (int p = i.pair_begin; p < i.pair_end; ++p)
+    for (int t = pairs_[p].term_begin; t < pairs_[p].term_end; ++t)
+      list.push_back(
+          {pairs_[p].m1, terms_[t].m2 - i.l_sh * i.l_sh, pairs_[p].m3, double(terms_[t].c)});
+  return list;
 }
 
 // Vectorised across edges: W edges' harmonics are transposed into lane
@@ -376,25 +396,20 @@ void for_edge_groups(int64_t begin, int64_t end, F&& f) {
 }
 
 // Runs f(first, last, workspace) in parallel over batches of kBatch
-// consecutive nodes [first, last) of a CSR edge list (offsets), one
-// workspace per thread. Which thread runs which batch changes from call to
-// call (dynamic schedule), so every workspace is first grown for the
+// consecutive nodes [first, last) of a CSR edge list (offsets), with the
+// calling thread's workspace. Which thread runs which batch changes from
+// call to call (dynamic schedule), so every workspace is first grown for the
 // largest batch: no allocation once buffers have grown.
 template <int kBatch, typename Source, typename W, typename F>
 void parallel_batches(const char* label, const std::vector<int64_t>& offsets, int64_t nodes,
-                      const Source& src, bool reverse, std::vector<W>& ws, F&& f) {
-  using Space = Kokkos::DefaultHostExecutionSpace;
-  Kokkos::Experimental::UniqueToken<Space> token;
-  if (ws.size() < size_t(token.size())) ws.resize(size_t(token.size()));
+                      const Source& src, bool reverse, detail::ThreadWorkspace<W>& ws, F&& f) {
   const int64_t batches = (nodes + kBatch - 1) / kBatch;
   int64_t largest = 0;
   for (int64_t c = 0; c < batches; ++c)
     largest = std::max(largest, offsets[std::min(nodes, (c + 1) * kBatch)] - offsets[c * kBatch]);
-  for (auto& w : ws) src.reserve(largest, reverse, w);
-  detail::parallel_for(label, batches, [&](int64_t c) {
-    const int id = token.acquire();
-    f(c * kBatch, std::min(nodes, (c + 1) * kBatch), ws[size_t(id)]);
-    token.release(id);
+  ws.prepare([&](W& w) { src.reserve(largest, reverse, w); });
+  detail::for_each_item(label, batches, ws, [&](int64_t c, W& w) {
+    f(c * kBatch, std::min(nodes, (c + 1) * kBatch), w);
   });
 }
 }  // namespace

@@ -3,13 +3,17 @@
 // edge from the radial MLP, messages summed into receivers:
 //   M[i][slot][m3][u] = Σ_{e: recv(e)=i} Σ_{m1,m2} norm C[m1,m2,m3] w_e[ins][u]
 //   x[send(e)][b1][m1][u] Y_e[l2][m2]
+// i.e. the CG product of conv_description() (uvu paths) per edge, with the
+// coefficient tables built from tp::path_coefficients like tp's CG kernels.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
-#include "equinet/so3/feature_layout.hpp"
+#include "equinet/detail/parallel.hpp"
 #include "equinet/nn/radial_mlp.hpp"
+#include "equinet/so3/feature_layout.hpp"
+#include "equinet/tp/description.hpp"
 
 namespace equinet::nn {
 template <typename T>
@@ -25,6 +29,12 @@ namespace equinet::mace {
 
 using models::EdgeGraph;
 
+// MACE's convolution as a tensor product: in x sh(lmax) -> the output slots
+// filtered by target (sorted as mace sorts them), one uvu path per slot in
+// the order of the radial weights, weight sqrt(2 l_out + 1).
+tp::TensorProductDescription conv_description(const so3::Irreps& in, int lmax,
+                                              const so3::Irreps& target);
+
 template <typename T>
 class ConvTP {
  public:
@@ -33,6 +43,11 @@ class ConvTP {
   // target: irreps the output slots are filtered by.
   ConvTP(const so3::Irreps& in, int lmax, const so3::Irreps& target);
 
+  // conv_description(in, lmax, target)
+  const tp::TensorProductDescription& description() const { return desc_; }
+  // The coefficients of one path as the kernels hold them (m2 within its
+  // degree, value rounded to T), grouped by (m1, m3).
+  std::vector<tp::Coefficient> coefficients(int path) const;
   const so3::FeatureLayout& in() const { return in_; }
   const so3::FeatureLayout& mid() const { return mid_; }
   int weight_count() const { return weight_count_; }
@@ -44,12 +59,13 @@ class ConvTP {
   int pair_count() const { return int(pairs_.size()); }
   void couplings(int64_t n_edges, const T* Y, T* K) const;
 
-  // Per-thread scratch for one batch of edges; grown once, then reused.
+  // Scratch for one batch of edges (the MLP's included); one per thread,
+  // grown once, then reused.
   struct Workspace {
     std::vector<T> feats, w, w_adj, feats_adj;
     typename nn::RadialMLP<T>::Workspace mlp;
   };
-  using Workspaces = std::vector<Workspace>;
+  using Workspaces = detail::ThreadWorkspace<Workspace>;
 
   // M (n_centers x mid.dim) = Σ over each receiver's edges, with the radial
   // weights of each batch of edges from the MLP applied to their radial
@@ -103,6 +119,7 @@ class ConvTP {
   template <typename Source>
   void reverse_impl(const EdgeGraph<T>& g, const T* x, const T* K, const Source& src,
                     Workspaces& ws, const T* M_adj, T* x_adj, T* Y_adj, T* r_adj) const;
+  tp::TensorProductDescription desc_;
   so3::FeatureLayout in_, mid_;
   int lmax_ = 0, weight_count_ = 0, lanes_ = 1, blocks_ = 0;
   std::vector<Instruction> instructions_;

@@ -1,8 +1,9 @@
-// One block of Kc channels of a feature row in e3nn's mul_ir layout
-// [block][C][2l+1], gathered into (and scattered from) the m-parity order of
-// so3/s2_grid_block.hpp: rows of Kc values, channel fastest. Channels past C
-// (the last block when Kc does not divide C) are zero on gather and not
-// written on scatter; so are absent degrees.
+// One block of Kc channels of a feature row in the m-major layout
+// (so3::FeatureLayout: [block][2l+1][C]), gathered into (and scattered from)
+// the m-parity order of so3/s2_grid_block.hpp: rows of Kc values, channel
+// fastest, so each (l, m) is one contiguous copy. Channels past C (the last
+// block when Kc does not divide C) are zero on gather and not written on
+// scatter; so are absent degrees.
 #pragma once
 
 #include <algorithm>
@@ -40,30 +41,27 @@ class ChannelBlockLayout {
   int row_dim() const { return row_dim_; }
   int rows() const { return order_.size(); }
 
-  // Xm[row(l,m)*Kc + k] = x[offset_l + (c0+k)(2l+1) + l+m], 0 past C or for
-  // absent degrees. Reads x in memory order.
+  // Xm[row(l,m)*Kc + k] = x[offset_l + (l+m) C + c0+k], 0 past C or for
+  // absent degrees.
   template <typename T>
   void gather(const T* x, int c0, int Kc, T* Xm) const {
     const int n = std::min(Kc, C_ - c0);
-    for (const Block& b : blocks_) {
-      const T* s = x + b.offset + size_t(c0) * b.dim;
-      for (int k = 0; k < n; ++k, s += b.dim)
-        for (int m = 0; m < b.dim; ++m) Xm[size_t(b.rows[m]) * Kc + k] = s[m];
-      for (int m = 0; m < b.dim; ++m)
-        std::fill(Xm + size_t(b.rows[m]) * Kc + n, Xm + size_t(b.rows[m] + 1) * Kc, T(0));
-    }
+    for (const Block& b : blocks_)
+      for (int m = 0; m < b.dim; ++m) {
+        T* d = Xm + size_t(b.rows[m]) * Kc;
+        std::copy_n(x + b.offset + size_t(m) * C_ + c0, n, d);
+        std::fill(d + n, d + Kc, T(0));
+      }
     for (int i : absent_rows_) std::fill(Xm + size_t(i) * Kc, Xm + size_t(i + 1) * Kc, T(0));
   }
-  // x[offset_l + (c0+k)(2l+1) + l+m] = Zm[row(l,m)*Kc + k] for present degrees
-  // and channels < C. Writes x in memory order.
+  // x[offset_l + (l+m) C + c0+k] = Zm[row(l,m)*Kc + k] for present degrees
+  // and channels < C.
   template <typename T>
   void scatter(const T* Zm, int c0, int Kc, T* x) const {
     const int n = std::min(Kc, C_ - c0);
-    for (const Block& b : blocks_) {
-      T* d = x + b.offset + size_t(c0) * b.dim;
-      for (int k = 0; k < n; ++k, d += b.dim)
-        for (int m = 0; m < b.dim; ++m) d[m] = Zm[size_t(b.rows[m]) * Kc + k];
-    }
+    for (const Block& b : blocks_)
+      for (int m = 0; m < b.dim; ++m)
+        std::copy_n(Zm + size_t(b.rows[m]) * Kc, n, x + b.offset + size_t(m) * C_ + c0);
   }
 
  private:

@@ -2,16 +2,19 @@
 // every instruction-set variant (see tp/detail/product_kernels.hpp).
 #include <algorithm>
 
+#include "equinet/detail/parallel.hpp"
 #include "equinet/so3/s2_grid_block.hpp"
 #include "equinet/so3/s2_grid_transform.hpp"
 #include "equinet/tp/detail/channel_block.hpp"
 #include "equinet/tp/detail/product_kernels.hpp"
-#include "equinet/tp/detail/row_parallel.hpp"
 #include "equinet/tp/kernels/factories.hpp"
 
 namespace equinet::tp::detail {
 namespace {
 
+using equinet::detail::for_each_row;
+using equinet::detail::reserve_each;
+using equinet::detail::ThreadBuffers;
 using so3::RingBasis;
 
 // Legendre stage of one block of both operands (value or θ-gradient basis
@@ -73,7 +76,7 @@ class GridKernelsImpl final : public GridKernels<T> {
   ChannelBlockLayout in1_, in2_, out_;
   so3::S2GridTransform<T> grid_;
   so3::S2GridBlock<T> block_;  // channel-blocked kernels on grid_
-  ThreadWorkspace<T> ws_;
+  ThreadBuffers<T> ws_;
 };
 
 // Per row and block of Kc channels: Legendre stage of the inputs for all
@@ -92,10 +95,10 @@ void GridKernelsImpl<T>::forward_blocks(int rows, const T* x, const T* y, T* z) 
                ng = block_.legendre_rows(L3_), nbuf = vector ? 2 : 1;
   const size_t rows_needed = in1_.rows() + in2_.rows() + out_.rows() + nbuf * (nf1 + nf2) + ng +
                              6 * block_.azimuth_scratch_rows() + block_.pair_rows(L3_);
-  ws_.reserve(rows_needed * Kc);
+  reserve_each(ws_, rows_needed * Kc);
   const so3::RingBasis b1 = vector ? RingBasis::PolarGradient : RingBasis::Value;
-  for_each_row("equinet::tp::grid_forward", rows, [&](int r, int id) {
-    T* X = ws_.slot(id);
+  for_each_row("equinet::tp::grid_forward", rows, ws_, [&](const int64_t r, std::vector<T>& slot) {
+    T* X = slot.data();
     T* Y = X + size_t(in1_.rows()) * Kc;
     T* Z = Y + size_t(in2_.rows()) * Kc;
     T* FX = Z + size_t(out_.rows()) * Kc;  // [ring][slot], then the φ-gradient's
@@ -157,11 +160,11 @@ void GridKernelsImpl<T>::reverse_blocks(int rows, const T* x, const T* y, const 
   const size_t rows_needed = 2 * (in1_.rows() + in2_.rows()) + out_.rows() +
                              2 * nbuf * (nf1 + nf2) + nf3 + 10 * block_.azimuth_scratch_rows() +
                              std::max(block_.pair_rows(L1_), block_.pair_rows(L2_));
-  ws_.reserve(rows_needed * Kc);
+  reserve_each(ws_, rows_needed * Kc);
   const so3::RingBasis b1 = vector ? RingBasis::PolarGradient : RingBasis::Value,
                        b2 = RingBasis::AzimuthalGradient;
-  for_each_row("equinet::tp::grid_reverse", rows, [&](int r, int id) {
-    T* X = ws_.slot(id);
+  for_each_row("equinet::tp::grid_reverse", rows, ws_, [&](const int64_t r, std::vector<T>& slot) {
+    T* X = slot.data();
     T* Y = X + size_t(in1_.rows()) * Kc;
     T* Za = Y + size_t(in2_.rows()) * Kc;
     T* Xa = Za + size_t(out_.rows()) * Kc;
