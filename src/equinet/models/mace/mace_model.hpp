@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "equinet/models/mace/conv_tp.hpp"
 #include "equinet/models/common/edge_graph.hpp"
+#include "equinet/models/mace/conv_tp.hpp"
 #include "equinet/models/mace/mace_config.hpp"
+#include "equinet/models/mace/mace_weights.hpp"
 #include "equinet/models/mace/symmetric_contraction.hpp"
 #include "equinet/nn/irreps_linear.hpp"
 #include "equinet/nn/radial_basis.hpp"
@@ -19,9 +20,6 @@
 
 namespace equinet {
 class GhostExchange;
-}
-namespace equinet::io {
-class SafetensorsFile;
 }
 
 namespace equinet::mace {
@@ -42,8 +40,8 @@ struct MaceOptions {
 template <typename T>
 class MaceModel {
  public:
-  MaceModel(const io::SafetensorsFile& file, const MaceConfig& config,
-            const MaceOptions& options = {});
+  // Blocks built from the arrays of read_mace_weights(file, config).
+  MaceModel(const MaceWeights& weights, const MaceConfig& config, const MaceOptions& options = {});
 
   const MaceConfig& config() const { return config_; }
   int64_t num_parameters() const { return num_parameters_; }

@@ -34,7 +34,7 @@ class MacePotential final : public Potential {
  public:
   MacePotential(const io::SafetensorsFile& file, const mace::MaceConfig& config,
                 const mace::MaceOptions& options)
-      : model_(file, config, options), neighbors_(options.neighbor_skin) {
+      : model_(read_mace_weights(file, config), config, options), neighbors_(options.neighbor_skin) {
     const auto& c = model_.config();
     info_.source = "mace";
     info_.isa = EQUINET_ISA_NAME;
