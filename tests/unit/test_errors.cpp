@@ -101,6 +101,27 @@ INSTANTIATE_TEST_SUITE_P(
                    t.bytes.resize(800);
                  },
                  {"products.0.linear.weight"}},
+        BadModel{"misshaped_u_matrix",
+                 [](ModelParts& p) {
+                   auto& t =
+                       p.tensors.at("products.0.symmetric_contractions.contractions.1.U_matrix_2");
+                   t.shape = {3, 9, 4, 9};
+                 },
+                 {"products.0.symmetric_contractions.contractions.1.U_matrix_2", "[3, 9, 4, 9]"}},
+        BadModel{
+            "integer_contraction_weights",
+            [](ModelParts& p) {
+              p.tensors.at("products.1.symmetric_contractions.contractions.0.weights_max").dtype =
+                  io::DType::I64;
+            },
+            {"products.1.symmetric_contractions.contractions.0.weights_max", "I64"}},
+        BadModel{"atomic_energies_count",
+                 [](ModelParts& p) {
+                   auto& t = p.tensors.at("atomic_energies_fn.atomic_energies");
+                   t.shape = {3};
+                   t.bytes.resize(3 * 8);
+                 },
+                 {"atomic_energies_fn.atomic_energies", "one value per element"}},
         BadModel{"no_source",
                  [](ModelParts& p) { p.metadata.erase("equinet.source"); },
                  {"equinet.source"}},

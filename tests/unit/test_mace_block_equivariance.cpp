@@ -1,14 +1,18 @@
-// Every block's node features transform with Wigner-D under a rotation of
-// the structure (parity: proper rotations only, plus inversion checked on
-// scalars/pseudo-parity separately).
+// The intermediate node features of every layer and stage transform as
+// their irreps say when the structure is transformed:
+//   rotation R:   block (l, p) -> Wigner D^l(R) applied over m,
+//   inversion -1: block (l, p) -> p times itself (e3nn: 1o flips sign, 1e
+//                 does not, 0e is invariant, 0o flips),
+// and under both the energies are invariant; under inversion forces flip.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "equinet/io/safetensors.hpp"
 #include "equinet/models/mace/mace_config.hpp"
 #include "equinet/models/mace/mace_model.hpp"
-#include "equinet/neighbor/neighbor_list.hpp"
+#include "equinet/neighbor/verlet_list.hpp"
 #include "equinet/so3/wigner_d.hpp"
 #include "support/reference_data.hpp"
 
@@ -16,94 +20,170 @@ using namespace equinet;
 
 namespace {
 
-struct Evaluated {
-  std::unique_ptr<mace::MaceModel<double>> model;
-  models::EdgeGraph<double> graph;
+using Structure = equinet::testing::ReferenceStructure;
+
+// Builds the graph of `s` (the Verlet list fills it, as compute(System)
+// does) and evaluates the model on it (energies only).
+void evaluate(mace::MaceModel<double>& model, const Structure& s, models::EdgeGraph<double>& g,
+              models::ModelOutputs<double>& out) {
+  neighbor::VerletNeighborList list(0.0);
+  const bool any = s.pbc[0] || s.pbc[1] || s.pbc[2];
+  list.update(int64_t(s.numbers.size()), s.positions.data(), any ? s.cell : nullptr, s.pbc,
+              model.config().r_max, g);
+  g.n_nodes = g.n_centers = g.n_local = int64_t(s.numbers.size());
+  const auto& z = model.config().atomic_numbers;
+  g.species.clear();
+  for (int n : s.numbers) g.species.push_back(int(std::find(z.begin(), z.end(), n) - z.begin()));
+  g.index_by_sender();
+  model.evaluate(g, nullptr, false, out);
+}
+
+struct Transform {
+  const char* name;
+  bool inversion;  // else the rotation below
 };
 
-void evaluate(mace::MaceModel<double>& model, const equinet::testing::ReferenceStructure& ref,
-              const std::vector<double>& pos, const double* cell, models::EdgeGraph<double>& g) {
-  neighbor::NeighborBuilder builder;
-  neighbor::NeighborList list;
-  const bool any = ref.pbc[0] || ref.pbc[1] || ref.pbc[2];
-  builder.build(int64_t(ref.numbers.size()), pos.data(), any ? cell : nullptr, ref.pbc,
-                model.config().r_max, list);
-  g.n_nodes = g.n_centers = g.n_local = int64_t(ref.numbers.size());
-  g.species.clear();
-  for (int z : ref.numbers)
-    g.species.push_back(int(
-        std::find(model.config().atomic_numbers.begin(), model.config().atomic_numbers.end(), z) -
-        model.config().atomic_numbers.begin()));
-  g.recv_offsets = list.offsets;
-  g.senders = list.senders;
-  g.receivers.clear();
-  for (int64_t i = 0; i < g.n_nodes; ++i)
-    for (int64_t e = list.offsets[i]; e < list.offsets[i + 1]; ++e) g.receivers.push_back(int(i));
-  g.vectors.resize(3 * list.n_edges());
-  neighbor::compute_edge_vectors<double>(list, pos.data(), g.vectors.data());
-  g.index_by_sender();
-  models::ModelOutputs<double> out;
-  model.evaluate(g, nullptr, false, out);
+// The rotation used (an arbitrary axis and angle).
+void rotation(double R[9]) {
+  const double axis[3] = {-0.4, 0.7, 0.2};
+  so3::rotation_matrix(axis, 0.93, R);
+}
+
+// The transform's action on a vector (positions, cell vectors, forces).
+void apply(const Transform& t, const double* v, double* w) {
+  if (t.inversion) {
+    for (int a = 0; a < 3; ++a) w[a] = -v[a];
+    return;
+  }
+  double R[9];
+  rotation(R);
+  for (int a = 0; a < 3; ++a) w[a] = R[3 * a] * v[0] + R[3 * a + 1] * v[1] + R[3 * a + 2] * v[2];
+}
+
+// The transformed structure. Inversion negates positions and keeps the cell:
+// a lattice is centrosymmetric, so the inverted crystal has the same cell.
+Structure transformed(const Structure& s, const Transform& t) {
+  Structure out = s;
+  for (size_t i = 0; i < s.numbers.size(); ++i)
+    apply(t, &s.positions[3 * i], &out.positions[3 * i]);
+  if (!t.inversion)
+    for (int r = 0; r < 3; ++r) apply(t, &s.cell[3 * r], &out.cell[3 * r]);
+  return out;
+}
+
+// The representation matrix of irrep `ir` for the transform ((2l+1)^2, row-major).
+std::vector<double> representation(const so3::Irrep& ir, const Transform& t) {
+  if (!t.inversion) {
+    double R[9];
+    rotation(R);
+    return so3::wigner_D(ir.l, R);
+  }
+  std::vector<double> D(size_t(ir.dim() * ir.dim()), 0.0);
+  for (int m = 0; m < ir.dim(); ++m) D[m * ir.dim() + m] = double(ir.p);
+  return D;
+}
+
+struct Case {
+  const char* model;
+  const char* structure;
+  Transform transform;
+};
+
+class MaceBlockEquivariance : public ::testing::TestWithParam<Case> {};
+
+std::string case_name(const ::testing::TestParamInfo<Case>& i) {
+  return std::string(i.param.model) + "_" + i.param.structure + "_" + i.param.transform.name;
 }
 
 }  // namespace
 
-class MaceBlockEquivariance : public ::testing::TestWithParam<std::pair<const char*, const char*>> {
-};
-
-TEST_P(MaceBlockEquivariance, FeaturesRotateWithWignerD) {
+TEST_P(MaceBlockEquivariance, FeaturesTransformByTheirIrreps) {
   EQUINET_REQUIRE_SHARED();
-  const auto [model_name, structure] = GetParam();
+  const auto c = GetParam();
   const std::string dir = equinet::testing::shared_dir() + "/testdata/mace/";
-  const auto file = io::SafetensorsFile::open(dir + model_name + ".safetensors");
+  const auto file = io::SafetensorsFile::open(dir + c.model + ".safetensors");
   const auto config = mace::parse_mace_config(file.metadata_value("equinet.config"), file.path());
-  mace::MaceModel<double> a(file, config), b(file, config);
-  const auto ref = equinet::testing::load_reference(dir + model_name + "_ref.json", structure);
+  const auto weights = mace::read_mace_weights(file, config);
+  mace::MaceModel<double> a(weights, config), b(weights, config);
+  const auto ref = equinet::testing::load_reference(dir + c.model + "_ref.json", c.structure);
   const size_t n = ref.numbers.size();
-
-  double R[9];
-  const double axis[3] = {-0.4, 0.7, 0.2};
-  so3::rotation_matrix(axis, 0.93, R);
-  std::vector<double> rpos(3 * n);
-  double rcell[9];
-  auto rot = [&](const double* v, double* out) {
-    for (int i = 0; i < 3; ++i)
-      out[i] = R[3 * i] * v[0] + R[3 * i + 1] * v[1] + R[3 * i + 2] * v[2];
-  };
-  for (size_t i = 0; i < n; ++i) rot(&ref.positions[3 * i], &rpos[3 * i]);
-  for (int r = 0; r < 3; ++r) rot(&ref.cell[3 * r], &rcell[3 * r]);
   models::EdgeGraph<double> ga, gb;
-  evaluate(a, ref, ref.positions, ref.cell, ga);
-  evaluate(b, ref, rpos, rcell, gb);
+  models::ModelOutputs<double> oa, ob;
+  evaluate(a, ref, ga, oa);
+  evaluate(b, transformed(ref, c.transform), gb, ob);
+  ASSERT_EQ(ga.n_edges(), gb.n_edges());
 
-  int checked = 0;
+  ASSERT_GT(a.num_layers(), 1u);
   for (size_t l = 0; l < a.num_layers(); ++l)
     for (const char* stage : {"messages", "A", "B", "h"}) {
       const auto fa = a.features(l, stage), fb = b.features(l, stage);
+      ASSERT_EQ(fa.irreps, fb.irreps);
       const int dim = fa.irreps.dim();
-      for (size_t i = 0; i < n; ++i) {
-        int off = 0;
-        for (const auto& blk : fa.irreps.blocks()) {
-          const int d = blk.ir.dim(), mul = blk.mul;
-          const auto D = so3::wigner_D(blk.ir.l, R);
+      ASSERT_GT(dim, 0) << "layer " << l << " stage " << stage;
+      int off = 0;
+      for (const auto& blk : fa.irreps.blocks()) {
+        const int d = blk.ir.dim(), mul = blk.mul;
+        const auto D = representation(blk.ir, c.transform);
+        // the block must be there to be tested, and must change where its
+        // representation is not the identity
+        double size = 0, change = 0;
+        for (size_t i = 0; i < n; ++i)
           for (int u = 0; u < mul; ++u)
             for (int m = 0; m < d; ++m) {
               double expect = 0;
               for (int k = 0; k < d; ++k)
                 expect += D[m * d + k] * fa.data[i * dim + off + k * mul + u];
-              EXPECT_NEAR(fb.data[i * dim + off + m * mul + u], expect, 1e-11)
+              const double got = fb.data[i * dim + off + m * mul + u];
+              const double before = fa.data[i * dim + off + m * mul + u];
+              EXPECT_NEAR(got, expect, 1e-11 * std::max(1.0, std::abs(expect)))
                   << "layer " << l << " stage " << stage << " atom " << i << " block "
-                  << blk.ir.str();
+                  << blk.ir.str() << " m " << m << " channel " << u;
+              size = std::max(size, std::abs(before));
+              change = std::max(change, std::abs(got - before));
             }
-          off += blk.dim();
-        }
+        EXPECT_GT(size, 1e-6) << "layer " << l << " stage " << stage << " block " << blk.ir.str()
+                              << " is zero";
+        const bool identity = c.transform.inversion ? blk.ir.p == 1 : blk.ir.l == 0;
+        if (!identity)
+          EXPECT_GT(change, 1e-6) << "layer " << l << " stage " << stage << " block "
+                                  << blk.ir.str() << " did not change under " << c.transform.name;
+        off += blk.dim();
       }
-      ++checked;
+      EXPECT_EQ(off, dim);
     }
-  EXPECT_EQ(checked, int(4 * a.num_layers()));
+  for (size_t i = 0; i < n; ++i)
+    EXPECT_NEAR(ob.node_energies[i], oa.node_energies[i], 1e-10 * std::abs(oa.node_energies[i]))
+        << "atom " << i;
 }
 
-INSTANTIATE_TEST_SUITE_P(Structures, MaceBlockEquivariance,
-                         ::testing::Values(std::make_pair("small", "water_cluster_9"),
-                                           std::make_pair("periodic",
-                                                          "si54_triclinic_strained_rattled")));
+TEST_P(MaceBlockEquivariance, ForcesTransformAsVectors) {
+  EQUINET_REQUIRE_SHARED();
+  const auto c = GetParam();
+  const std::string dir = equinet::testing::shared_dir() + "/testdata/mace/";
+  auto pot = Potential::load(dir + c.model + ".safetensors");
+  const auto ref = equinet::testing::load_reference(dir + c.model + "_ref.json", c.structure);
+  const auto moved = transformed(ref, c.transform);
+  Request req;
+  req.forces = true;
+  Results ra, rb;
+  pot->compute(ref.system(), req, ra);
+  pot->compute(moved.system(), req, rb);
+  EXPECT_NEAR(rb.energy, ra.energy, 1e-11 * std::abs(ra.energy));
+  double fmax = 0;
+  for (double f : ra.forces) fmax = std::max(fmax, std::abs(f));
+  ASSERT_GT(fmax, 1e-3);
+  for (size_t i = 0; i < ref.numbers.size(); ++i) {
+    double expect[3];
+    apply(c.transform, &ra.forces[3 * i], expect);
+    for (int a = 0; a < 3; ++a)
+      EXPECT_NEAR(rb.forces[3 * i + a], expect[a], 1e-10 * std::max(1.0, fmax)) << "atom " << i;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Structures, MaceBlockEquivariance,
+    ::testing::Values(Case{"small", "water_cluster_9", {"rotation", false}},
+                      Case{"small", "water_cluster_9", {"inversion", true}},
+                      Case{"periodic", "si54_triclinic_strained_rattled", {"rotation", false}},
+                      Case{"periodic", "si54_triclinic_strained_rattled", {"inversion", true}}),
+    case_name);

@@ -7,6 +7,7 @@
 #include "equinet/models/common/graph_potential.hpp"
 #include "equinet/models/mace/mace_config.hpp"
 #include "equinet/models/mace/mace_model.hpp"
+#include "equinet/models/mace/mace_weights.hpp"
 
 namespace equinet::mace {
 namespace {
@@ -17,7 +18,7 @@ class MaceGraphModel {
  public:
   MaceGraphModel(const io::SafetensorsFile& file, const MaceConfig& config,
                  const MaceOptions& options)
-      : model_(file, config, options) {}
+      : model_(read_mace_weights(file, config), config, options) {}
 
   ModelInfo info() const {
     ModelInfo i = describe(model_.config());

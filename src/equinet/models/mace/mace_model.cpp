@@ -5,7 +5,6 @@
 
 #include "equinet/detail/parallel.hpp"
 #include "equinet/detail/profiler.hpp"
-#include "equinet/io/safetensors.hpp"
 #include "equinet/potential.hpp"
 #include "equinet/so3/spherical_harmonics.hpp"
 
@@ -19,25 +18,6 @@ namespace {
 
 so3::Irreps scalars(int n) { return so3::Irreps({{n, so3::Irrep{0, 1}}}); }
 
-// mace: (sh_irreps * num_features).sort().simplify(), with both parities of
-// every l when hidden irreps contain pseudo-scalars.
-so3::Irreps interaction_irreps(int max_ell, int channels, bool both_parities) {
-  std::vector<so3::MulIrrep> blocks;
-  for (int l = 0; l <= max_ell; ++l) {
-    const int p = (l % 2) ? -1 : 1;
-    blocks.push_back({channels, so3::Irrep{l, p}});
-    if (both_parities) blocks.push_back({channels, so3::Irrep{l, -p}});
-  }
-  return so3::Irreps(blocks).sorted().simplified();
-}
-
-double scalar_or_single(const io::SafetensorsFile& f, const std::string& key) {
-  const auto v = f.read_f64(key);
-  if (v.size() != 1)
-    throw Error(f.path() + ": tensor '" + key + "' must hold one value (single head)");
-  return v[0];
-}
-
 template <typename T>
 inline T sigmoid(T x) {
   return T(1) / (T(1) + std::exp(-x));
@@ -46,83 +26,67 @@ inline T sigmoid(T x) {
 }  // namespace
 
 template <typename T>
-MaceModel<T>::MaceModel(const io::SafetensorsFile& f, const MaceConfig& c,
-                        const MaceOptions& options)
-    : config_(c), act_c_(nn::normalized_silu_constant<T>()) {
+MaceModel<T>::MaceModel(const MaceWeights& w, const MaceConfig& c, const MaceOptions& options)
+    : config_(c), num_parameters_(w.num_parameters()), act_c_(nn::normalized_silu_constant<T>()) {
   const int n_el = int(c.atomic_numbers.size());
   const int K = c.hidden_irreps[0].mul;
-  const std::string& path = f.path();
-  auto count = [&](const std::string& key) {
-    num_parameters_ += f.tensor(key).numel();
-    return f.read_f64(key);
-  };
+  const std::string& path = w.source;
+  const int L = c.num_interactions;
+  if (int(w.layers.size()) != L)
+    throw Error(path + ": weights for " + std::to_string(w.layers.size()) + " layers, expected " +
+                std::to_string(L));
+  auto what = [&](const WeightArray& a) { return path + ": " + a.key; };
 
   // radial basis
-  radial_basis_.r_max = T(f.read_scalar_f64("radial_embedding.cutoff_fn.r_max"));
-  radial_basis_.p = int(f.read_scalar_int("radial_embedding.cutoff_fn.p"));
-  radial_basis_.prefactor = T(f.read_scalar_f64("radial_embedding.bessel_fn.prefactor"));
-  for (double w : f.read_f64("radial_embedding.bessel_fn.bessel_weights", {c.num_bessel}))
-    radial_basis_.weights.push_back(T(w));
-  if (std::abs(double(radial_basis_.r_max) - c.r_max) > 1e-12)
-    throw Error(path + ": radial_embedding.cutoff_fn.r_max disagrees with config r_max");
+  radial_basis_.r_max = T(w.r_max);
+  radial_basis_.p = w.envelope_p;
+  radial_basis_.prefactor = T(w.bessel_prefactor);
+  for (double x : w.bessel_weights.values) radial_basis_.weights.push_back(T(x));
+  // the basis in double for tabulation (with the r_max the T evaluation uses)
+  nn::BesselEnvelope<double> basis;
+  basis.r_max = double(radial_basis_.r_max);
+  basis.p = w.envelope_p;
+  basis.prefactor = w.bessel_prefactor;
+  basis.weights = w.bessel_weights.values;
 
   // node embedding: o3.Linear(n_el x 0e -> K x 0e) on one-hot attributes
-  const auto emb = count("node_embedding.linear.weight");
+  const auto& emb = w.node_embedding.values;
   if (int(emb.size()) != n_el * K)
-    throw Error(path + ": tensor 'node_embedding.linear.weight' has " + std::to_string(emb.size()) +
+    throw Error(what(w.node_embedding) + " has " + std::to_string(emb.size()) +
                 " values, expected " + std::to_string(n_el * K));
   embedding_.resize(emb.size());
   for (size_t i = 0; i < emb.size(); ++i) embedding_[i] = T(emb[i] / std::sqrt(double(n_el)));
 
   // E0s and scale/shift
-  {
-    const auto e0 = f.read_f64("atomic_energies_fn.atomic_energies");
-    if (int(e0.size()) != n_el)
-      throw Error(path +
-                  ": tensor 'atomic_energies_fn.atomic_energies' must have one value per element");
-    config_.atomic_energies = e0;
-  }
-  if (c.model_class == "ScaleShiftMACE") {
-    scale_ = T(scalar_or_single(f, "scale_shift.scale"));
-    shift_ = T(scalar_or_single(f, "scale_shift.shift"));
-  }
+  if (int(w.atomic_energies.size()) != n_el)
+    throw Error(what(w.atomic_energies) + " must have one value per element");
+  config_.atomic_energies = w.atomic_energies.values;
+  scale_ = T(w.scale);
+  shift_ = T(w.shift);
 
-  const int L = c.num_interactions;
-  const bool pseudo = c.hidden_irreps.count(so3::Irrep{0, -1}) > 0;
-  const so3::Irreps hidden = c.hidden_irreps;
-  const so3::Irreps hidden_scalars({hidden[0]});
   layers_.resize(L);
   for (int l = 0; l < L; ++l) {
     Layer& Ly = layers_[l];
-    const std::string I = "interactions." + std::to_string(l) + ".";
-    const std::string P = "products." + std::to_string(l) + ".";
-    const std::string R = "readouts." + std::to_string(l) + ".";
-    Ly.residual = l > 0 || c.first_layer_residual;
-    Ly.in_irreps = l == 0 ? scalars(K) : hidden;
-    Ly.target_irreps = interaction_irreps(c.max_ell, K, l > 0 && pseudo);
-    Ly.out_irreps = l == L - 1 ? hidden_scalars : hidden;
-    Ly.linear_up = nn::IrrepsLinear<T>(Ly.in_irreps, Ly.in_irreps, count(I + "linear_up.weight"), 1,
-                                       path + ": " + I + "linear_up.weight");
+    const MaceLayerWeights& lw = w.layers[l];
+    const MaceLayerIrreps ir = mace_layer_irreps(c, l);
+    Ly.residual = ir.residual;
+    Ly.in_irreps = ir.in;
+    Ly.target_irreps = ir.target;
+    Ly.out_irreps = ir.out;
+    Ly.linear_up =
+        nn::IrrepsLinear<T>(Ly.in_irreps, Ly.in_irreps, lw.linear_up.values, 1, what(lw.linear_up));
     Ly.conv = ConvTP<T>(Ly.in_irreps, c.max_ell, Ly.target_irreps);
     // radial MLP
     std::vector<int> widths{c.num_bessel};
-    for (int w : c.radial_mlp) widths.push_back(w);
+    for (int x : c.radial_mlp) widths.push_back(x);
     widths.push_back(Ly.conv.weight_count());
     std::vector<std::vector<double>> mlp;
-    for (size_t k = 0; k + 1 < widths.size(); ++k) {
-      const std::string key = I + "conv_tp_weights.layer" + std::to_string(k) + ".weight";
-      num_parameters_ += f.tensor(key).numel();
-      mlp.push_back(f.read_f64(key, {widths[k], widths[k + 1]}));
-    }
-    Ly.radial = nn::RadialMLP<T>(widths, mlp, path + ": " + I + "conv_tp_weights");
+    for (const auto& a : lw.radial_mlp) mlp.push_back(a.values);
+    const std::string mlp_what = path + ": interactions." + std::to_string(l) + ".conv_tp_weights";
+    Ly.radial = nn::RadialMLP<T>(widths, mlp, mlp_what);
     if (options.radial_table_intervals > 0) {
       // tabulate in double whatever T is: w(r) = MLP(b(r) u(r)), dw/dr by forward mode
-      nn::RadialMLP<double> exact(widths, mlp, path + ": " + I + "conv_tp_weights");
-      nn::BesselEnvelope<double> basis;
-      basis.r_max = radial_basis_.r_max;
-      basis.p = radial_basis_.p;
-      basis.prefactor = f.read_scalar_f64("radial_embedding.bessel_fn.prefactor");
-      basis.weights = f.read_f64("radial_embedding.bessel_fn.bessel_weights", {c.num_bessel});
+      nn::RadialMLP<double> exact(widths, mlp, mlp_what);
       const int nb = c.num_bessel;
       Ly.table = nn::RadialTable<T>(widths.back(), c.r_max, options.radial_table_intervals,
                                     [&](double r, double* v, double* d) {
@@ -133,37 +97,30 @@ MaceModel<T>::MaceModel(const io::SafetensorsFile& f, const MaceConfig& c,
       tabulated_ = true;
     }
     // linear after the convolution, with 1/avg_num_neighbors folded in
-    auto lin = count(I + "linear.weight");
-    for (double& w : lin) w /= c.avg_num_neighbors;
-    Ly.linear = nn::IrrepsLinear<T>(Ly.conv.mid().irreps, Ly.target_irreps, lin, 1,
-                                    path + ": " + I + "linear.weight");
+    auto lin = lw.linear.values;
+    for (double& x : lin) x /= c.avg_num_neighbors;
+    Ly.linear =
+        nn::IrrepsLinear<T>(Ly.conv.mid().irreps, Ly.target_irreps, lin, 1, what(lw.linear));
     if (Ly.residual)
-      Ly.skip = nn::IrrepsLinear<T>(Ly.in_irreps, Ly.out_irreps, count(I + "skip_tp.weight"), n_el,
-                                    path + ": " + I + "skip_tp.weight");
+      Ly.skip =
+          nn::IrrepsLinear<T>(Ly.in_irreps, Ly.out_irreps, lw.skip.values, n_el, what(lw.skip));
     else
-      Ly.skip = nn::IrrepsLinear<T>(Ly.target_irreps, Ly.target_irreps, count(I + "skip_tp.weight"),
-                                    n_el, path + ": " + I + "skip_tp.weight");
-    Ly.contraction = SymmetricContraction<T>(f, P + "symmetric_contractions", Ly.target_irreps,
-                                             Ly.out_irreps, c.correlation[l], n_el);
-    for (const auto& key : f.keys())
-      if (key.rfind(P + "symmetric_contractions.", 0) == 0 &&
-          key.find(".weights") != std::string::npos && key.find("_zeroed") == std::string::npos)
-        num_parameters_ += f.tensor(key).numel();
-    Ly.product_linear =
-        nn::IrrepsLinear<T>(Ly.out_irreps, Ly.out_irreps, count(P + "linear.weight"), 1,
-                            path + ": " + P + "linear.weight");
+      Ly.skip = nn::IrrepsLinear<T>(Ly.target_irreps, Ly.target_irreps, lw.skip.values, n_el,
+                                    what(lw.skip));
+    Ly.contraction = SymmetricContraction<T>(lw.contraction, Ly.target_irreps, Ly.out_irreps,
+                                             c.correlation[l], n_el, path);
+    Ly.product_linear = nn::IrrepsLinear<T>(Ly.out_irreps, Ly.out_irreps, lw.product_linear.values,
+                                            1, what(lw.product_linear));
     Ly.nonlinear_readout = (l == L - 1) && L > 1;
     if (Ly.nonlinear_readout) {
       const int mlp_width = c.mlp_irreps.dim();
-      Ly.readout_1 =
-          nn::IrrepsLinear<T>(Ly.out_irreps, scalars(mlp_width), count(R + "linear_1.weight"), 1,
-                              path + ": " + R + "linear_1.weight");
-      Ly.readout_2 =
-          nn::IrrepsLinear<T>(scalars(mlp_width), scalars(1), count(R + "linear_2.weight"), 1,
-                              path + ": " + R + "linear_2.weight");
+      Ly.readout_1 = nn::IrrepsLinear<T>(Ly.out_irreps, scalars(mlp_width),
+                                         lw.readout_linear_1.values, 1, what(lw.readout_linear_1));
+      Ly.readout_2 = nn::IrrepsLinear<T>(scalars(mlp_width), scalars(1), lw.readout_linear_2.values,
+                                         1, what(lw.readout_linear_2));
     } else {
-      Ly.readout_1 = nn::IrrepsLinear<T>(Ly.out_irreps, scalars(1), count(R + "linear.weight"), 1,
-                                         path + ": " + R + "linear.weight");
+      Ly.readout_1 = nn::IrrepsLinear<T>(Ly.out_irreps, scalars(1), lw.readout_linear.values, 1,
+                                         what(lw.readout_linear));
     }
   }
 }

@@ -12,6 +12,7 @@
 #include "equinet/models/common/model_outputs.hpp"
 #include "equinet/models/mace/conv_tp.hpp"
 #include "equinet/models/mace/mace_config.hpp"
+#include "equinet/models/mace/mace_weights.hpp"
 #include "equinet/models/mace/symmetric_contraction.hpp"
 #include "equinet/nn/irreps_linear.hpp"
 #include "equinet/nn/radial_basis.hpp"
@@ -20,9 +21,6 @@
 
 namespace equinet {
 class GhostExchange;
-}
-namespace equinet::io {
-class SafetensorsFile;
 }
 
 namespace equinet::mace {
@@ -36,8 +34,8 @@ struct MaceOptions {
 template <typename T>
 class MaceModel {
  public:
-  MaceModel(const io::SafetensorsFile& file, const MaceConfig& config,
-            const MaceOptions& options = {});
+  // Blocks built from the arrays of read_mace_weights(file, config).
+  MaceModel(const MaceWeights& weights, const MaceConfig& config, const MaceOptions& options = {});
 
   const MaceConfig& config() const { return config_; }
   int64_t num_parameters() const { return num_parameters_; }

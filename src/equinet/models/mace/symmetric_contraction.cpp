@@ -8,32 +8,63 @@
 
 #include "equinet/detail/parallel.hpp"
 #include "equinet/detail/simd.hpp"
-#include "equinet/io/safetensors.hpp"
 #include "equinet/error.hpp"
+#include "equinet/io/safetensors.hpp"  // shape_to_string
 
 namespace equinet::mace {
 
+namespace {
+
+[[noreturn]] void fail_shape(const std::string& source, const nn::WeightArray& a,
+                             const std::vector<int64_t>& expected) {
+  throw Error(source + ": tensor '" + a.key + "' has shape " + io::shape_to_string(a.shape) +
+              ", expected " + io::shape_to_string(expected));
+}
+
+void check_array(const std::string& source, const nn::WeightArray& a,
+                 const std::vector<int64_t>& expected) {
+  if (a.shape != expected) fail_shape(source, a, expected);
+  int64_t n = 1;
+  for (int64_t d : a.shape) n *= d;
+  if (n != a.size())
+    throw Error(source + ": tensor '" + a.key + "' has " + std::to_string(a.size()) +
+                " values for shape " + io::shape_to_string(a.shape));
+}
+
+}  // namespace
+
 template <typename T>
-SymmetricContraction<T>::SymmetricContraction(const io::SafetensorsFile& file,
-                                              const std::string& prefix, const so3::Irreps& in,
-                                              const so3::Irreps& out, int correlation,
-                                              int num_elements)
+SymmetricContraction<T>::SymmetricContraction(const SymmetricContractionWeights& weights_in,
+                                              const so3::Irreps& in, const so3::Irreps& out,
+                                              int correlation, int num_elements,
+                                              const std::string& source)
     : out_(out), num_elements_(num_elements) {
   channels_ = in[0].mul;
   if (channels_ > kMaxChannels)
-    throw Error(file.path() + ": " + prefix + ": more than " + std::to_string(kMaxChannels) +
+    throw Error(source + ": symmetric contraction: more than " + std::to_string(kMaxChannels) +
                 " channels are not supported");
   for (const auto& b : in.blocks())
     if (b.mul != channels_)
-      throw Error(file.path() + ": " + prefix + ": input irreps " + in.str() +
+      throw Error(source + ": symmetric contraction: input irreps " + in.str() +
                   " must have equal multiplicities");
+  if (correlation < 1 || correlation > 4)
+    throw Error(source + ": symmetric contraction: correlation " + std::to_string(correlation) +
+                " is not supported (1..4)");
+  if (weights_in.contractions.size() != out.size())
+    throw Error(source +
+                ": symmetric contraction: " + std::to_string(weights_in.contractions.size()) +
+                " contractions for output " + out.str() + ", expected one per block");
   in_dim_ = 0;
   for (const auto& b : in.blocks()) in_dim_ += b.ir.dim();
   for (size_t blk = 0; blk < out.size(); ++blk) {
     if (out[blk].mul != channels_)
-      throw Error(file.path() + ": " + prefix + ": output " + out.str() + " must have " +
+      throw Error(source + ": symmetric contraction: output " + out.str() + " must have " +
                   std::to_string(channels_) + " channels");
-    const std::string base = prefix + ".contractions." + std::to_string(blk);
+    const auto& given = weights_in.contractions[blk];
+    if (int(given.U.size()) != correlation || int(given.W.size()) != correlation)
+      throw Error(source + ": symmetric contraction " + std::to_string(blk) + ": " +
+                  std::to_string(given.U.size()) + " U and " + std::to_string(given.W.size()) +
+                  " weight arrays, expected " + std::to_string(correlation) + " of each");
     const int d_out = out[blk].ir.dim();
     Output o;
     o.block = int(blk);
@@ -47,26 +78,24 @@ SymmetricContraction<T>::SymmetricContraction(const io::SafetensorsFile& file,
       }
     };
     std::map<Key, size_t> seen;
-    std::vector<std::vector<double>> weights(correlation + 1);  // [ν] -> [e][k][u]
+    std::vector<const std::vector<double>*> weights(correlation + 1);  // [ν] -> [e][k][u]
     std::vector<int> kdim(correlation + 1);
     for (int nu = 1; nu <= correlation; ++nu) {
-      const std::string ukey = base + ".U_matrix_" + std::to_string(nu);
-      const auto& t = file.tensor(ukey);
+      const nn::WeightArray& Ua = given.U[nu - 1];
       std::vector<int64_t> shape;
       if (d_out > 1) shape.push_back(d_out);
       for (int k = 0; k < nu; ++k) shape.push_back(in_dim_);
-      if (int64_t(t.shape.size()) != int64_t(shape.size()) + 1)
-        throw Error(file.path() + ": tensor '" + ukey + "' has shape " +
-                    io::shape_to_string(t.shape) + ", expected rank " +
-                    std::to_string(shape.size() + 1));
-      const int K = int(t.shape.back());
+      if (Ua.shape.size() != shape.size() + 1) {
+        shape.push_back(Ua.shape.empty() ? 1 : Ua.shape.back());
+        fail_shape(source, Ua, shape);
+      }
+      const int K = int(Ua.shape.back());
       shape.push_back(K);
-      const auto U = file.read_f64(ukey, shape);
+      check_array(source, Ua, shape);
+      const auto& U = Ua.values;
       kdim[nu] = K;
-      const std::string wkey = nu == correlation
-                                   ? base + ".weights_max"
-                                   : base + ".weights." + std::to_string(correlation - 1 - nu);
-      weights[nu] = file.read_f64(wkey, {num_elements, K, channels_});
+      check_array(source, given.W[nu - 1], {num_elements, K, channels_});
+      weights[nu] = &given.W[nu - 1].values;
       // walk U, canonicalise (i1..iν) by sorting
       int64_t n_idx = 1;
       for (int k = 0; k < nu; ++k) n_idx *= in_dim_;
@@ -139,7 +168,7 @@ SymmetricContraction<T>::SymmetricContraction(const io::SafetensorsFile& file,
         for (int u = 0; u < channels_; ++u) {
           double s = 0;
           for (int k = 0; k < K; ++k)
-            s += coeffs[p][k] * weights[nu][(size_t(e) * K + k) * channels_ + u];
+            s += coeffs[p][k] * (*weights[nu])[(size_t(e) * K + k) * channels_ + u];
           o.values[(size_t(e) * kept.size() + q) * channels_ + u] = T(s);
         }
       }

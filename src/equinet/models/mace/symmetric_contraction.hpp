@@ -10,23 +10,33 @@
 #include <string>
 #include <vector>
 
+#include "equinet/nn/weight_array.hpp"
 #include "equinet/so3/feature_layout.hpp"
 
-namespace equinet::io {
-class SafetensorsFile;
-}
-
 namespace equinet::mace {
+
+// mace-torch's parameters of one SymmetricContraction: one contraction per
+// output block b ("contractions.<b>"), with, for each degree ν = 1..correlation
+// (index ν - 1), the fixed coupling tensor U_ν, shape [d_out,] in_dim x ν, K_ν
+// (no d_out for scalar outputs; in_dim = Σ (2l+1) over the input blocks), and
+// the trained weights W_ν, shape [elements, K_ν, channels].
+struct SymmetricContractionWeights {
+  struct Contraction {
+    std::vector<nn::WeightArray> U, W;
+  };
+  std::vector<Contraction> contractions;
+};
 
 template <typename T>
 class SymmetricContraction {
  public:
   SymmetricContraction() = default;
-  // in: the A irreps (K x (0e + 1o + ...)), out: one block per contraction,
-  // prefix: e.g. "products.0.symmetric_contractions".
-  SymmetricContraction(const io::SafetensorsFile& file, const std::string& prefix,
-                       const so3::Irreps& in, const so3::Irreps& out, int correlation,
-                       int num_elements);
+  // in: the A irreps (K x (0e + 1o + ...)), out: one block per contraction.
+  // Weights of the wrong shape throw equinet::Error naming `source` (the
+  // file) and the array's key.
+  SymmetricContraction(const SymmetricContractionWeights& weights, const so3::Irreps& in,
+                       const so3::Irreps& out, int correlation, int num_elements,
+                       const std::string& source);
 
   const so3::FeatureLayout& out() const { return out_; }
   int64_t monomial_count() const;
