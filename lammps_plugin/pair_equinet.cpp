@@ -268,6 +268,9 @@ void PairEquinet::init_style() {
                "pair_style equinet requires 'newton on': forces on ghost atoms are sent back "
                "to their owners");
   if (!potential) error->all(FLERR, "pair_style equinet: pair_coeff has not loaded a model");
+  // ghost atoms are matched to their owners by atom ID (atom->tag)
+  if (atom->tag_enable == 0)
+    error->all(FLERR, "pair_style equinet requires atom IDs ('atom_modify id yes')");
 
   const int irequest = neighbor->request(this, instance_me);
   neighbor->requests[irequest]->half = 0;

@@ -1,5 +1,7 @@
 // Generic parity driver: every tests/parity/cases/*.json names a model, a
-// mace-torch reference structure, a precision and tolerances. Each case runs
+// mace-torch reference structure, a precision and tolerances. Paths are
+// "repo:<path>" (shipped with the repository: never skipped) or
+// "shared:<path>" (../shared: skipped when absent). Each case runs
 // once per instruction-set variant of the model code usable on this machine
 // (equinet::available_isas(): "generic" and the x86-64 levels the CPU has).
 #include <gtest/gtest.h>
@@ -9,6 +11,7 @@
 #include <filesystem>
 #include <tuple>
 
+#include "support/data_paths.hpp"
 #include "support/reference_data.hpp"
 
 using namespace equinet;
@@ -41,16 +44,16 @@ std::string case_name(const ::testing::TestParamInfo<Param>& info) {
 class MaceParity : public ::testing::TestWithParam<Param> {};
 
 TEST_P(MaceParity, MatchesMaceTorch) {
-  EQUINET_REQUIRE_SHARED();
   const auto spec = read_json(std::get<0>(GetParam()));
-  const std::string shared = equinet::testing::shared_dir() + "/";
-  const auto ref = equinet::testing::load_reference(
-      shared + spec.at("reference").get<std::string>(), spec.at("structure").get<std::string>());
+  EQUINET_RESOLVE_DATA(model, spec.at("model").get<std::string>());
+  EQUINET_RESOLVE_DATA(reference, spec.at("reference").get<std::string>());
+  const auto ref =
+      equinet::testing::load_reference(reference.path, spec.at("structure").get<std::string>());
   LoadOptions opt;
   const bool single = spec.at("dtype") == "float32";
   opt.precision = single ? Precision::Float32 : Precision::Float64;
   opt.isa = std::get<1>(GetParam());
-  auto pot = Potential::load(shared + spec.at("model").get<std::string>(), opt);
+  auto pot = Potential::load(model.path, opt);
   ASSERT_EQ(pot->info().isa, opt.isa);
   Request req;
   req.forces = req.virial = req.atom_energies = true;

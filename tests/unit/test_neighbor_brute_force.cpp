@@ -154,6 +154,9 @@ TEST_P(NeighborBruteForce, EdgeSetIsSymmetric) {
 TEST_P(NeighborBruteForce, BackendsAgreeBitwise) {
   const Structure& s = GetParam();
   const auto backends = host_backends();
+  if (backends.size() < 2)
+    GTEST_SKIP() << "only one host backend (" << backends.front().name
+                 << ") is enabled in this Kokkos build: nothing to compare it with";
   NeighborList first;
   backends.front().build(s, first);
   for (std::size_t b = 1; b < backends.size(); ++b) {
