@@ -7,6 +7,7 @@
 
 #include "equinet/models/families.hpp"
 #include "equinet/runtime/isa_dispatch.hpp"
+#include "equinet/tp/cg_product.hpp"
 #include "support/error_of.hpp"
 
 using namespace equinet;
@@ -36,4 +37,15 @@ TEST(LibraryTables, UnknownVariantNamesWhoAsked) {
   EXPECT_NE(msg.find("instruction set 'x86-64-v9' (requested by the test) is not available"),
             std::string::npos)
       << msg;
+}
+
+// A family builds its products with its own library's kernels.
+TEST(LibraryTables, ProductsTakeAGivenLibrarysKernels) {
+  const auto x = so3::Irreps::parse("4x0e+4x1o"), z = so3::Irreps::parse("4x0e+4x1o+4x2e");
+  const auto desc = tp::full_description(x, x, z);
+  for (const std::string& isa : available_isas()) {
+    const tp::CGTensorProduct<double> product(
+        desc, *runtime::select_library(isa, "the test").product_kernels);
+    EXPECT_EQ(product.isa(), isa);
+  }
 }

@@ -5,9 +5,13 @@ namespace equinet::tp {
 template <typename T>
 CGTensorProduct<T>::CGTensorProduct(const TensorProductDescription& description,
                                     const std::string& isa)
+    : CGTensorProduct(description, detail::select_product_kernels(isa)) {}
+
+template <typename T>
+CGTensorProduct<T>::CGTensorProduct(const TensorProductDescription& description,
+                                    const detail::ProductKernelTable& table)
     : desc_(description) {
   validate(desc_);
-  const detail::ProductKernelTable& table = detail::select_product_kernels(isa);
   isa_ = table.isa;
   kernels_.reset(table.get<T>().cg(desc_));
 }

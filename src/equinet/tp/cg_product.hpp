@@ -22,6 +22,10 @@ class CGTensorProduct {
   // unavailable instruction-set variant `isa` (see GridTensorProduct).
   explicit CGTensorProduct(const TensorProductDescription& description,
                            const std::string& isa = "");
+  // With a given library's kernels: a model family passes its own library's
+  // (detail::product_kernel_table()), so that its products follow its variant.
+  CGTensorProduct(const TensorProductDescription& description,
+                  const detail::ProductKernelTable& kernels);
 
   const TensorProductDescription& description() const { return desc_; }
   // Number of non-zero coupling coefficients over all paths.

@@ -29,10 +29,15 @@ template <typename T>
 GridTensorProduct<T>::GridTensorProduct(GridProductKind kind, const so3::Irreps& in1,
                                         const so3::Irreps& in2, const so3::Irreps& out,
                                         const std::string& isa)
+    : GridTensorProduct(kind, in1, in2, out, detail::select_product_kernels(isa)) {}
+
+template <typename T>
+GridTensorProduct<T>::GridTensorProduct(GridProductKind kind, const so3::Irreps& in1,
+                                        const so3::Irreps& in2, const so3::Irreps& out,
+                                        const detail::ProductKernelTable& table)
     : kind_(check_operands(kind, in1, in2, out)),
       desc_(kind == GridProductKind::Gaunt ? gaunt_description(in1, in2, out)
                                            : vector_gaunt_description(in1, in2, out)) {
-  const detail::ProductKernelTable& table = detail::select_product_kernels(isa);
   isa_ = table.isa;
   kernels_.reset(table.get<T>().grid(kind, in1, in2, out));
 }

@@ -31,6 +31,9 @@ class GridTensorProduct {
   // equinet::Error for one that is not available.
   GridTensorProduct(GridProductKind kind, const so3::Irreps& in1, const so3::Irreps& in2,
                     const so3::Irreps& out, const std::string& isa = "");
+  // With a given library's kernels (see CGTensorProduct).
+  GridTensorProduct(GridProductKind kind, const so3::Irreps& in1, const so3::Irreps& in2,
+                    const so3::Irreps& out, const detail::ProductKernelTable& kernels);
 
   GridProductKind kind() const { return kind_; }
   // The CG description this product equals.

@@ -32,10 +32,14 @@ int checked_nu(int nu_max, const so3::Irreps& in, const so3::Irreps& out) {
 template <typename T>
 ManyBodyGridProduct<T>::ManyBodyGridProduct(const so3::Irreps& in, const so3::Irreps& out,
                                             int nu_max, const std::string& isa)
+    : ManyBodyGridProduct(in, out, nu_max, detail::select_product_kernels(isa)) {}
+
+template <typename T>
+ManyBodyGridProduct<T>::ManyBodyGridProduct(const so3::Irreps& in, const so3::Irreps& out,
+                                            int nu_max, const detail::ProductKernelTable& table)
     : nu_max_(checked_nu(nu_max, in, out)), out_dim_(out.dim()) {
   check_natural_parity(in, "many-body product in");
   check_natural_parity(out, "many-body product out");
-  const detail::ProductKernelTable& table = detail::select_product_kernels(isa);
   isa_ = table.isa;
   kernels_.reset(table.get<T>().many_body(in, out, nu_max_));
 }

@@ -25,6 +25,9 @@ class ManyBodyGridProduct {
   // `isa`: the instruction-set variant of the kernels (see GridTensorProduct).
   ManyBodyGridProduct(const so3::Irreps& in, const so3::Irreps& out, int nu_max,
                       const std::string& isa = "");
+  // With a given library's kernels (see CGTensorProduct).
+  ManyBodyGridProduct(const so3::Irreps& in, const so3::Irreps& out, int nu_max,
+                      const detail::ProductKernelTable& kernels);
 
   int nu_max() const { return nu_max_; }
   int out_row_dim() const { return (nu_max_ - 1) * out_dim_; }
