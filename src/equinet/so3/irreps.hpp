@@ -25,7 +25,8 @@ struct MulIrrep {
   int dim() const { return mul * ir.dim(); }
 };
 
-// Irreps in the e3nn "mul_ir" layout: blocks in order, each [mul][2l+1].
+// A list of irreps blocks in order; rows of features over them are laid out
+// m-major, each block [2l+1][mul] (so3::FeatureLayout).
 class Irreps {
  public:
   Irreps() = default;
