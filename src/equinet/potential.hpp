@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -39,6 +40,11 @@ struct LoadOptions {
   // variant that is unknown, not built or unsupported by this CPU throws
   // equinet::Error. See available_isas().
   std::string isa;
+  // The output head of a multi-head model (ModelInfo::heads), by name. Empty
+  // (default): the head named "Default"/"default" (any case) if there is one,
+  // else the only head; a model with several heads and none of them default
+  // throws equinet::Error listing its heads. A name the model lacks throws too.
+  std::string head;
 };
 
 // What compute() should produce. Energy is always computed.
@@ -56,6 +62,10 @@ struct System {
   const int* atomic_numbers = nullptr;           // n_atoms
   double cell[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};  // rows are lattice vectors
   bool pbc[3] = {false, false, false};
+  // Per-structure inputs of models that take them (ModelInfo::system_inputs):
+  // the total charge (e) and the spin multiplicity 2S+1 (mace's total_spin:
+  // 1 for a singlet). Required by such models, refused by the others.
+  std::optional<double> total_charge, total_spin;
 };
 
 // Called between message-passing layers when the caller owns ghost atoms
@@ -99,6 +109,8 @@ struct Graph {
   // Optional: the engine's IDs of the nodes (LAMMPS atom tags), n_nodes;
   // error messages then name atoms by ID instead of node index.
   const int64_t* atom_ids = nullptr;
+  // As in System.
+  std::optional<double> total_charge, total_spin;
 };
 
 struct Results {
@@ -122,6 +134,10 @@ struct ModelInfo {
   int64_t num_parameters = 0;       // trainable parameters
   int max_exchange_width = 0;       // largest per-atom width passed to GhostExchange
   std::string isa;                  // code path in use ("" from inspect: nothing loaded)
+  std::vector<std::string> heads;   // output heads in the model's order (one for most models)
+  std::string head;                 // the head in use (from inspect: the default one, or "")
+  // Per-structure inputs the model needs: "total_charge", "total_spin" (System).
+  std::vector<std::string> system_inputs;
   // The family's hyperparameters in its own order, as text, e.g.
   // ("hidden_irreps", "16x0e+16x1o").
   std::vector<std::pair<std::string, std::string>> hyperparameters;

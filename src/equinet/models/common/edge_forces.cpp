@@ -22,7 +22,8 @@ void derive_from_edge_forces(const EdgeGraph<T>& g, const T* f, double* forces, 
       };
       if (i < g.n_centers)
         for (int64_t e = g.recv_offsets[i]; e < g.recv_offsets[i + 1]; ++e) add(e, -1.0);
-      for (int64_t k = g.send_offsets[i]; k < g.send_offsets[i + 1]; ++k) add(g.by_sender[size_t(k)], 1.0);
+      for (int64_t k = g.send_offsets[i]; k < g.send_offsets[i + 1]; ++k)
+        add(g.by_sender[size_t(k)], 1.0);
       if (forces)
         for (int a = 0; a < 3; ++a) forces[3 * i + a] = F[a];
       if (atom_virials)
@@ -40,8 +41,8 @@ void derive_from_edge_forces(const EdgeGraph<T>& g, const T* f, double* forces, 
   }
 }
 
-template void derive_from_edge_forces<float>(const EdgeGraph<float>&, const float*, double*, double*,
-                                             double*);
+template void derive_from_edge_forces<float>(const EdgeGraph<float>&, const float*, double*,
+                                             double*, double*);
 template void derive_from_edge_forces<double>(const EdgeGraph<double>&, const double*, double*,
                                               double*, double*);
 

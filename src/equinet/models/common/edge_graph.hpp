@@ -19,6 +19,9 @@ struct EdgeGraph : neighbor::EdgeList<T> {
   std::vector<int> species;           // model element index per node
   std::vector<int64_t> send_offsets;  // n_nodes + 1
   std::vector<int64_t> by_sender;     // edge ids grouped by sender
+  // Per-structure inputs (System::total_charge, total_spin), checked against
+  // the model's ModelInfo::system_inputs; 0 where the model takes none.
+  double total_charge = 0, total_spin = 0;
 
   // Fills send_offsets/by_sender from senders (counting sort, stable).
   void index_by_sender();

@@ -1,5 +1,6 @@
 #include "equinet/models/common/graph_input.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "equinet/detail/profiler.hpp"
@@ -57,6 +58,34 @@ void validate_graph(const Graph& in) {
     throw Error("graph: neighbour list missing");
 }
 
+namespace {
+double system_input(const std::vector<std::string>& model_inputs, const std::string& name,
+                    const std::optional<double>& value, const char* what) {
+  const bool takes =
+      std::find(model_inputs.begin(), model_inputs.end(), name) != model_inputs.end();
+  if (!takes) {
+    if (value)
+      throw Error("this model takes no " + name + " (" + what +
+                  "): remove it; only models with per-structure inputs (e.g. MACE-OMOL) use it");
+    return 0;
+  }
+  if (!value)
+    throw Error("this model needs the system's " + name + " (" + what + "), and none was given");
+  if (!std::isfinite(*value) || *value != std::floor(*value))
+    throw Error(name + " must be an integer, got " + std::to_string(*value));
+  return *value;
+}
+}  // namespace
+
+template <typename T>
+void set_system_inputs(const std::vector<std::string>& model_inputs,
+                       const std::optional<double>& total_charge,
+                       const std::optional<double>& total_spin, EdgeGraph<T>& g) {
+  g.total_charge = system_input(model_inputs, "total_charge", total_charge, "total charge in e");
+  g.total_spin =
+      system_input(model_inputs, "total_spin", total_spin, "spin multiplicity 2S+1, 1 = singlet");
+}
+
 template <typename T>
 void edges_from_graph(const Graph& in, double cutoff, EdgeGraph<T>& g) {
   for (int64_t i = 0; i < in.n_nodes; ++i)
@@ -112,6 +141,12 @@ void fill_results(const EdgeGraph<T>& g, const ModelOutputs<T>& out, const Reque
                                req.atom_virials ? res.atom_virials.data() : nullptr);
 }
 
+template void set_system_inputs<float>(const std::vector<std::string>&,
+                                       const std::optional<double>&, const std::optional<double>&,
+                                       EdgeGraph<float>&);
+template void set_system_inputs<double>(const std::vector<std::string>&,
+                                        const std::optional<double>&, const std::optional<double>&,
+                                        EdgeGraph<double>&);
 template void edges_from_graph<float>(const Graph&, double, EdgeGraph<float>&);
 template void edges_from_graph<double>(const Graph&, double, EdgeGraph<double>&);
 template void fill_results<float>(const EdgeGraph<float>&, const ModelOutputs<float>&,

@@ -35,6 +35,15 @@ class SpeciesMap {
 void validate_system(const System& system);
 void validate_graph(const Graph& graph);
 
+// The per-structure inputs given (System/Graph::total_charge, total_spin)
+// against those the model takes (ModelInfo::system_inputs): a missing one, a
+// non-finite or non-integral value, or one the model does not take is an
+// equinet::Error. Stores the values in `g`.
+template <typename T>
+void set_system_inputs(const std::vector<std::string>& model_inputs,
+                       const std::optional<double>& total_charge,
+                       const std::optional<double>& total_spin, EdgeGraph<T>& g);
+
 // The caller's edges strictly within `cutoff`, in list order, as edge
 // vectors; throws for a non-finite position, a neighbour index out of range,
 // or atoms closer than neighbor::kOverlapDistance.
@@ -47,6 +56,12 @@ template <typename T>
 void fill_results(const EdgeGraph<T>& g, const ModelOutputs<T>& out, const Request& request,
                   bool gradients, Results& results);
 
+extern template void set_system_inputs<float>(const std::vector<std::string>&,
+                                              const std::optional<double>&,
+                                              const std::optional<double>&, EdgeGraph<float>&);
+extern template void set_system_inputs<double>(const std::vector<std::string>&,
+                                               const std::optional<double>&,
+                                               const std::optional<double>&, EdgeGraph<double>&);
 extern template void edges_from_graph<float>(const Graph&, double, EdgeGraph<float>&);
 extern template void edges_from_graph<double>(const Graph&, double, EdgeGraph<double>&);
 extern template void fill_results<float>(const EdgeGraph<float>&, const ModelOutputs<float>&,

@@ -48,6 +48,7 @@ class GraphPotential final : public Potential {
     validate_system(s);
     graph_.n_nodes = graph_.n_centers = graph_.n_local = s.n_atoms;
     species_.map(s.n_atoms, s.atomic_numbers, nullptr, graph_.species);
+    set_system_inputs(info_.system_inputs, s.total_charge, s.total_spin, graph_);
     const bool any_pbc = s.pbc[0] || s.pbc[1] || s.pbc[2];
     {
       detail::ScopedPhase phase("neighbour list");
@@ -63,6 +64,7 @@ class GraphPotential final : public Potential {
     graph_.n_centers = in.n_centers;
     graph_.n_local = in.n_local;
     species_.map(in.n_nodes, in.atomic_numbers, in.atom_ids, graph_.species);
+    set_system_inputs(info_.system_inputs, in.total_charge, in.total_spin, graph_);
     edges_from_graph(in, info_.cutoff, graph_);
     run(req, res, in.exchange);
   }
