@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct ReferenceStructure {
   bool has_stress = false;
   double stress[9] = {0};
   int64_t n_edges = 0;
+  // foundation-model records: the head and the per-structure inputs mace got
+  std::string head;
+  std::optional<double> total_charge, total_spin;
 
   System system() const {
     System s;
@@ -40,6 +44,8 @@ struct ReferenceStructure {
     s.atomic_numbers = numbers.data();
     for (int k = 0; k < 9; ++k) s.cell[k] = cell[k];
     for (int k = 0; k < 3; ++k) s.pbc[k] = pbc[k];
+    s.total_charge = total_charge;
+    s.total_spin = total_spin;
     return s;
   }
 };
@@ -74,6 +80,9 @@ inline std::vector<ReferenceStructure> load_references(const std::string& path) 
         for (int b = 0; b < 3; ++b) r.stress[3 * a + b] = s.at("stress")[a][b].get<double>();
     }
     r.n_edges = s.at("n_edges").get<int64_t>();
+    if (s.contains("head")) r.head = s.at("head").get<std::string>();
+    if (s.contains("total_charge")) r.total_charge = s.at("total_charge").get<double>();
+    if (s.contains("total_spin")) r.total_spin = s.at("total_spin").get<double>();
     out.push_back(std::move(r));
   }
   return out;

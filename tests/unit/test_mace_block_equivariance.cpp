@@ -103,7 +103,7 @@ TEST_P(MaceBlockEquivariance, FeaturesTransformByTheirIrreps) {
   const std::string dir = equinet::testing::shared_dir() + "/testdata/mace/";
   const auto file = io::SafetensorsFile::open(dir + c.model + ".safetensors");
   const auto config = mace::parse_mace_config(file.metadata_value("equinet.config"), file.path());
-  const auto weights = mace::read_mace_weights(file, config);
+  const auto weights = mace::read_mace_weights(file, config, 0);
   mace::MaceModel<double> a(weights, config), b(weights, config);
   const auto ref = equinet::testing::load_reference(dir + c.model + "_ref.json", c.structure);
   const size_t n = ref.numbers.size();

@@ -8,6 +8,22 @@
 
 namespace equinet::nn {
 
+// mace's PolynomialCutoff with its own r_max and p (also ZBL's envelope).
+template <typename T>
+void polynomial_envelope(T r, T r_max, int p, T& u, T& du) {
+  if (r >= r_max) {
+    u = du = T(0);
+    return;
+  }
+  const T x = r / r_max, P = T(p);
+  const T xp1 = std::pow(x, p - 1);
+  const T xp = xp1 * x;
+  u = T(1) - (P + 1) * (P + 2) / 2 * xp + P * (P + 2) * xp * x - P * (P + 1) / 2 * xp * x * x;
+  du = (-(P + 1) * (P + 2) / 2 * P * xp1 + P * (P + 2) * (P + 1) * xp -
+        P * (P + 1) / 2 * (P + 2) * xp * x) /
+       r_max;
+}
+
 template <typename T>
 struct BesselEnvelope {
   std::vector<T> weights;  // w_n
@@ -15,18 +31,16 @@ struct BesselEnvelope {
   int p = 5;
 
   // Polynomial envelope and its derivative.
-  void envelope(T r, T& u, T& du) const {
-    if (r >= r_max) {
-      u = du = T(0);
-      return;
+  void envelope(T r, T& u, T& du) const { polynomial_envelope(r, r_max, p, u, du); }
+  // b_n(x) and db_n/dx (the Bessel functions alone, at a possibly
+  // transformed distance x).
+  void bessel(T x, T* b, T* db) const {
+    const T inv_x = T(1) / x;
+    for (size_t n = 0; n < weights.size(); ++n) {
+      const T s = std::sin(weights[n] * x), c = std::cos(weights[n] * x);
+      b[n] = prefactor * s * inv_x;
+      if (db) db[n] = prefactor * (weights[n] * c * inv_x - s * inv_x * inv_x);
     }
-    const T x = r / r_max, P = T(p);
-    const T xp1 = std::pow(x, p - 1);
-    const T xp = xp1 * x;
-    u = T(1) - (P + 1) * (P + 2) / 2 * xp + P * (P + 2) * xp * x - P * (P + 1) / 2 * xp * x * x;
-    du = (-(P + 1) * (P + 2) / 2 * P * xp1 + P * (P + 2) * (P + 1) * xp -
-          P * (P + 1) / 2 * (P + 2) * xp * x) /
-         r_max;
   }
   // out[n] = b_n(r) * u(r) (apply_cutoff) or b_n(r); dout[n] = d/dr.
   void evaluate(T r, bool with_envelope, T* out, T* dout) const {

@@ -351,6 +351,74 @@ struct MlpSource {
   }
 };
 
+// Weights from a ResidualNonLinear block's network: input rows gathered per
+// batch (basis, sender and receiver embeddings), outputs times the cutoff.
+template <typename T>
+struct EdgeNetSource {
+  template <int NE>
+  using Weights = StoredWeights<T, NE>;
+  const nn::LayerNormMLP<T>* net;
+  EdgeNetInputs<T> in;
+  const int *senders, *receivers, *species;
+  int nw;
+  int row_width() const { return in.n_basis + 2 * in.width; }
+  void reserve(int64_t n, bool reverse, typename ConvTP<T>::Workspace& ws) const {
+    detail::grow(ws.feats, size_t(n) * row_width());
+    detail::grow(ws.w, size_t(n) * nw);
+    detail::grow(ws.w_raw, size_t(n) * nw);
+    net->reserve(n, ws.net);
+    if (reverse) {
+      detail::grow(ws.w_adj, size_t(n) * nw);
+      detail::grow(ws.feats_adj, size_t(n) * row_width());
+    }
+  }
+  void begin(int64_t n, const int64_t* ids, int64_t e0, bool reverse,
+             typename ConvTP<T>::Workspace& ws) const {
+    reserve(n, reverse, ws);
+    const int nb = in.n_basis, rw = row_width();
+    for (int64_t j = 0; j < n; ++j) {
+      const int64_t e = ids ? ids[j] : e0 + j;
+      T* row = ws.feats.data() + j * rw;
+      std::copy(in.feats + e * nb, in.feats + (e + 1) * nb, row);
+      const T* src = in.source + int64_t(species[senders[e]]) * in.width;
+      const T* tgt = in.target + int64_t(species[receivers[e]]) * in.width;
+      std::copy(src, src + in.width, row + nb);
+      std::copy(tgt, tgt + in.width, row + nb + in.width);
+    }
+    net->forward(n, ws.feats.data(), ws.w_raw.data(), ws.net);
+    for (int64_t j = 0; j < n; ++j) {
+      const T u = in.cutoff ? in.cutoff[ids ? ids[j] : e0 + j] : T(1);
+      for (int k = 0; k < nw; ++k) ws.w[j * nw + k] = u * ws.w_raw[j * nw + k];
+    }
+  }
+  template <int NE>
+  void set(Weights<NE>& wt, int n, int64_t, int64_t j, bool reverse,
+           typename ConvTP<T>::Workspace& ws, T*) const {
+    wt.w[n] = ws.w.data() + j * nw;
+    wt.w_adj[n] = reverse ? ws.w_adj.data() + j * nw : nullptr;
+  }
+  void end(int64_t n, const int64_t* ids, typename ConvTP<T>::Workspace& ws, T* r_adj) const {
+    const int nb = in.n_basis, rw = row_width();
+    for (int64_t j = 0; in.cutoff && j < n; ++j) {
+      const int64_t e = ids[j];
+      T* wa = ws.w_adj.data() + j * nw;
+      const T* raw = ws.w_raw.data() + j * nw;
+      T s = 0;
+      for (int k = 0; k < nw; ++k) s += wa[k] * raw[k];
+      r_adj[e] += s * in.dcutoff[e];
+      for (int k = 0; k < nw; ++k) wa[k] *= in.cutoff[e];
+    }
+    net->reverse(n, ws.w_adj.data(), ws.feats_adj.data(), ws.net);
+    for (int64_t j = 0; j < n; ++j) {
+      const T* fa = ws.feats_adj.data() + j * rw;
+      const T* df = in.dfeats + ids[j] * nb;
+      T s = 0;
+      for (int k = 0; k < nb; ++k) s += fa[k] * df[k];
+      r_adj[ids[j]] += s;
+    }
+  }
+};
+
 // Weights from a radial table's spline pieces, evaluated inside the kernels.
 template <typename T>
 struct TableSource {
@@ -509,6 +577,25 @@ void ConvTP<T>::reverse(const EdgeGraph<T>& g, const T* x, const T* K, const T* 
                         const T* M_adj, T* x_adj, T* Y_adj, T* r_adj) const {
   reverse_impl(g, x, K, MlpSource<T>{&mlp, feats, dfeats, weight_count_}, ws, M_adj, x_adj, Y_adj,
                r_adj);
+}
+
+template <typename T>
+void ConvTP<T>::forward(const EdgeGraph<T>& g, const T* x, const T* K, const EdgeNetInputs<T>& in,
+                        const nn::LayerNormMLP<T>& net, Workspaces& ws, T* M) const {
+  forward_impl(g, x, K,
+               EdgeNetSource<T>{&net, in, g.senders.data(), g.receivers.data(), g.species.data(),
+                                weight_count_},
+               ws, M);
+}
+
+template <typename T>
+void ConvTP<T>::reverse(const EdgeGraph<T>& g, const T* x, const T* K, const EdgeNetInputs<T>& in,
+                        const nn::LayerNormMLP<T>& net, Workspaces& ws, const T* M_adj, T* x_adj,
+                        T* Y_adj, T* r_adj) const {
+  reverse_impl(g, x, K,
+               EdgeNetSource<T>{&net, in, g.senders.data(), g.receivers.data(), g.species.data(),
+                                weight_count_},
+               ws, M_adj, x_adj, Y_adj, r_adj);
 }
 
 template <typename T>

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "equinet/detail/parallel.hpp"
+#include "equinet/nn/layer_norm_mlp.hpp"
 #include "equinet/nn/radial_mlp.hpp"
 #include "equinet/so3/feature_layout.hpp"
 #include "equinet/tp/description.hpp"
@@ -28,6 +29,20 @@ struct EdgeGraph;
 namespace equinet::mace {
 
 using models::EdgeGraph;
+
+// The inputs of a ResidualNonLinear block's radial network, per edge e
+// (sender s, receiver r): the row [feats[e], source[species[s]],
+// target[species[r]]], and its outputs multiplied by cutoff[e] (mace's
+// apply_cutoff=False; null: not multiplied). feats/dfeats: n_edges x n_basis (and d/dr); source,
+// target: per species rows of `width` values; dcutoff = d cutoff/dr.
+template <typename T>
+struct EdgeNetInputs {
+  const T *feats = nullptr, *dfeats = nullptr;
+  int n_basis = 0;
+  const T *source = nullptr, *target = nullptr;
+  int width = 0;
+  const T *cutoff = nullptr, *dcutoff = nullptr;
+};
 
 // MACE's convolution as a tensor product: in x sh(lmax) -> the output slots
 // filtered by target (sorted as mace sorts them), one uvu path per slot in
@@ -62,8 +77,9 @@ class ConvTP {
   // Scratch for one batch of edges (the MLP's included); one per thread,
   // grown once, then reused.
   struct Workspace {
-    std::vector<T> feats, w, w_adj, feats_adj;
+    std::vector<T> feats, w, w_adj, feats_adj, w_raw;
     typename nn::RadialMLP<T>::Workspace mlp;
+    typename nn::LayerNormMLP<T>::Workspace net;
   };
   using Workspaces = detail::ThreadWorkspace<Workspace>;
 
@@ -77,6 +93,13 @@ class ConvTP {
   // is evaluated again batch by batch instead of keeping its activations.
   void reverse(const EdgeGraph<T>& g, const T* x, const T* K, const T* feats, const T* dfeats,
                const nn::RadialMLP<T>& mlp, Workspaces& ws, const T* M_adj, T* x_adj, T* Y_adj,
+               T* r_adj) const;
+  // The same with a ResidualNonLinear block's network (EdgeNetInputs); dE/dr
+  // through the basis and the cutoff (the embeddings do not depend on r).
+  void forward(const EdgeGraph<T>& g, const T* x, const T* K, const EdgeNetInputs<T>& in,
+               const nn::LayerNormMLP<T>& net, Workspaces& ws, T* M) const;
+  void reverse(const EdgeGraph<T>& g, const T* x, const T* K, const EdgeNetInputs<T>& in,
+               const nn::LayerNormMLP<T>& net, Workspaces& ws, const T* M_adj, T* x_adj, T* Y_adj,
                T* r_adj) const;
   // The same with the radial weights of edge e read from `table` at r[e].
   void forward(const EdgeGraph<T>& g, const T* x, const T* K, const T* r,

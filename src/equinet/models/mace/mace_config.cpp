@@ -7,7 +7,7 @@
 namespace equinet::mace {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;  // keeps embedding_specs in the file's order
 
 class ConfigReader {
  public:
@@ -74,7 +74,125 @@ class ConfigReader {
   std::string file_;
 };
 
+InteractionKind interaction_kind(const ConfigReader& r, const std::string& key) {
+  const std::string name = r.string(key);
+  for (InteractionKind k :
+       {InteractionKind::Plain, InteractionKind::Residual, InteractionKind::Density,
+        InteractionKind::DensityResidual, InteractionKind::ResidualNonLinear})
+    if (name == interaction_class_name(k)) return k;
+  r.fail(key, "= '" + name + "' is not supported (RealAgnosticInteractionBlock, " +
+                  "RealAgnosticResidualInteractionBlock, RealAgnosticDensityInteractionBlock, " +
+                  "RealAgnosticDensityResidualInteractionBlock, " +
+                  "RealAgnosticResidualNonLinearInteractionBlock)");
+}
+
+DistanceTransform distance_transform(const ConfigReader& r) {
+  if (!r.has_value("distance_transform")) return DistanceTransform::None;
+  const std::string name = r.string("distance_transform");
+  if (name == "None") return DistanceTransform::None;
+  if (name == "Agnesi") return DistanceTransform::Agnesi;
+  if (name == "Soft") return DistanceTransform::Soft;
+  r.fail("distance_transform", "= '" + name + "' is not supported (None, Agnesi, Soft)");
+}
+
+// mace's GenericJointEmbedding specs: categorical per-graph total_charge /
+// total_spin only (what MACE-OMOL uses).
+std::vector<EmbeddingSpec> embedding_specs(const ConfigReader& r) {
+  std::vector<EmbeddingSpec> specs;
+  if (!r.has_value("embedding_specs")) return specs;
+  const auto& j = r.get("embedding_specs");
+  if (!j.is_object()) r.fail("embedding_specs", "must be a dict of specs, got " + j.dump());
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string key = "embedding_specs." + it.key();
+    const json& v = it.value();
+    if (it.key() != "total_charge" && it.key() != "total_spin")
+      r.fail(key, "is not supported (total_charge and total_spin are)");
+    auto field = [&](const char* name) -> const json& {
+      if (!v.is_object() || !v.contains(name)) r.fail(key, std::string("has no '") + name + "'");
+      return v.at(name);
+    };
+    if (field("type") != "categorical")
+      r.fail(key, "type = " + field("type").dump() + " is not supported (categorical)");
+    if (field("per") != "graph")
+      r.fail(key, "per = " + field("per").dump() + " is not supported (graph)");
+    EmbeddingSpec s;
+    s.name = it.key();
+    for (auto [name, out] :
+         {std::pair<const char*, int*>{"num_classes", &s.num_classes}, {"emb_dim", &s.emb_dim}}) {
+      const json& x = field(name);
+      if (!x.is_number_integer() || x.get<int>() < 1)
+        r.fail(key, std::string(name) + " must be a positive integer, got " + x.dump());
+      *out = x.get<int>();
+    }
+    if (v.contains("offset")) {
+      if (!v.at("offset").is_number_integer())
+        r.fail(key, "offset must be an integer, got " + v.at("offset").dump());
+      s.offset = v.at("offset").get<int>();
+    }
+    specs.push_back(s);
+  }
+  return specs;
+}
+
+// A value per head: a number (one head) or a list of n_heads numbers.
+std::vector<double> per_head_values(const ConfigReader& r, const std::string& key, size_t n_heads) {
+  const auto& v = r.get(key);
+  std::vector<double> out;
+  if (v.is_number()) {
+    out.assign(n_heads, v.get<double>());
+    if (n_heads == 1) return out;
+    r.fail(key, "has one value for " + std::to_string(n_heads) + " heads");
+  }
+  out = r.list<double>(key);
+  if (out.size() != n_heads)
+    r.fail(key, "has " + std::to_string(out.size()) + " values for " + std::to_string(n_heads) +
+                    " heads");
+  return out;
+}
+
+// A row of n values per head: a list (one head) or a list of n_heads lists.
+std::vector<std::vector<double>> per_head_rows(const ConfigReader& r, const std::string& key,
+                                               size_t n_heads, size_t n) {
+  const auto& v = r.get(key);
+  std::vector<std::vector<double>> rows;
+  if (!v.is_array()) r.fail(key, "must be a list, got " + v.dump());
+  const bool nested = !v.empty() && v[0].is_array();
+  const json flat = nested ? v : json::array({v});
+  if (flat.size() != n_heads)
+    r.fail(key, "has " + std::to_string(flat.size()) + " rows for " + std::to_string(n_heads) +
+                    " heads");
+  for (const auto& row : flat) {
+    if (!row.is_array() || row.size() != n) r.fail(key, "must have one energy per element");
+    rows.emplace_back();
+    for (const auto& x : row) {
+      if (!x.is_number()) r.fail(key, "must be numbers, got " + row.dump());
+      rows.back().push_back(x.get<double>());
+    }
+  }
+  return rows;
+}
+
 }  // namespace
+
+const char* interaction_class_name(InteractionKind kind) {
+  switch (kind) {
+    case InteractionKind::Plain:
+      return "RealAgnosticInteractionBlock";
+    case InteractionKind::Residual:
+      return "RealAgnosticResidualInteractionBlock";
+    case InteractionKind::Density:
+      return "RealAgnosticDensityInteractionBlock";
+    case InteractionKind::DensityResidual:
+      return "RealAgnosticDensityResidualInteractionBlock";
+    case InteractionKind::ResidualNonLinear:
+      return "RealAgnosticResidualNonLinearInteractionBlock";
+  }
+  return "?";
+}
+
+bool is_residual(InteractionKind kind) {
+  return kind != InteractionKind::Plain && kind != InteractionKind::Density;
+}
 
 MaceConfig parse_mace_config(const std::string& json_text, const std::string& file) {
   json j;
@@ -122,15 +240,6 @@ MaceConfig parse_mace_config(const std::string& json_text, const std::string& fi
     if (z < 1 || z > 118)
       r.fail("atomic_numbers", "contains an invalid atomic number " + std::to_string(z));
 
-  // atomic_energies: a list (one head) or a list of one list.
-  const auto& e0 = r.get("atomic_energies");
-  const json& e0_list = (e0.is_array() && !e0.empty() && e0[0].is_array()) ? e0[0] : e0;
-  if ((e0.is_array() && !e0.empty() && e0[0].is_array() && e0.size() != 1))
-    r.fail("atomic_energies", "has several heads; multi-head models are not supported");
-  if (!e0_list.is_array() || e0_list.size() != c.atomic_numbers.size())
-    r.fail("atomic_energies", "must have one energy per element");
-  for (const auto& x : e0_list) c.atomic_energies.push_back(x.get<double>());
-
   c.avg_num_neighbors = r.number("avg_num_neighbors");
   if (!(c.avg_num_neighbors > 0)) r.fail("avg_num_neighbors", "must be positive");
   c.hidden_irreps = r.irreps("hidden_irreps");
@@ -143,16 +252,8 @@ MaceConfig parse_mace_config(const std::string& json_text, const std::string& fi
   for (int w : c.radial_mlp)
     if (w < 1) r.fail("radial_MLP", "widths must be positive");
 
-  if (r.string("interaction_cls") != "RealAgnosticResidualInteractionBlock")
-    r.fail("interaction_cls", "= '" + r.string("interaction_cls") +
-                                  "' is not supported (RealAgnosticResidualInteractionBlock)");
-  const std::string first = r.string("interaction_cls_first");
-  if (first == "RealAgnosticResidualInteractionBlock")
-    c.first_layer_residual = true;
-  else if (first == "RealAgnosticInteractionBlock")
-    c.first_layer_residual = false;
-  else
-    r.fail("interaction_cls_first", "= '" + first + "' is not supported");
+  c.interactions.assign(size_t(c.num_interactions), interaction_kind(r, "interaction_cls"));
+  c.interactions[0] = interaction_kind(r, "interaction_cls_first");
   if (r.has_value("gate") && r.string("gate") != "silu")
     r.fail("gate", "= '" + r.string("gate") + "' is not supported (silu)");
   if (r.has_value("radial_type") && r.string("radial_type") != "bessel")
@@ -160,29 +261,53 @@ MaceConfig parse_mace_config(const std::string& json_text, const std::string& fi
   if (r.has_value("readout_cls") && r.string("readout_cls") != "NonLinearReadoutBlock")
     r.fail("readout_cls",
            "= '" + r.string("readout_cls") + "' is not supported (NonLinearReadoutBlock)");
+  if (r.has_value("cueq_config"))
+    r.fail("cueq_config",
+           "is set: this is a cuEquivariance model; convert it back to e3nn first "
+           "(mace's mace/cli/convert_cueq_e3nn.py) and export that");
   c.apply_cutoff = r.boolean("apply_cutoff", true);
-  if (!c.apply_cutoff) r.fail("apply_cutoff", "= false is not supported by equinet");
+  c.pair_repulsion = r.boolean("pair_repulsion", false);
+  c.distance_transform = distance_transform(r);
+  if (r.has_value("edge_irreps")) c.edge_irreps = r.irreps("edge_irreps");
+  c.use_edge_irreps_first = r.boolean("use_edge_irreps_first", false);
+  c.use_agnostic_product = r.boolean("use_agnostic_product", false);
+  c.use_last_readout_only = r.boolean("use_last_readout_only", false);
+  c.use_embedding_readout = r.boolean("use_embedding_readout", false);
+  for (const char* key : {"use_reduced_cg", "use_so3", "keep_last_layer_irreps"})
+    r.require_off(key);
+  for (size_t l = 0; l < c.interactions.size(); ++l)
+    if (c.interactions[l] == InteractionKind::ResidualNonLinear &&
+        c.hidden_irreps.count(so3::Irrep{0, -1}) > 0)
+      r.fail("hidden_irreps", "with pseudo-scalars (0o) and " +
+                                  std::string(interaction_class_name(c.interactions[l])) +
+                                  " is not supported");
+  if (!c.apply_cutoff)
+    for (InteractionKind k : c.interactions)
+      if (k != InteractionKind::ResidualNonLinear)
+        r.fail("apply_cutoff", std::string("= false with ") + interaction_class_name(k) +
+                                   " is not supported (only with "
+                                   "RealAgnosticResidualNonLinearInteractionBlock)");
+  c.embedding_specs = embedding_specs(r);
+
+  // heads: E0s [head][element], scale and shift per head
   if (r.has_value("heads")) {
     const auto& heads = r.get("heads");
-    if (!heads.is_array() || heads.size() != 1)
-      r.fail("heads", "= " + heads.dump() + ": multi-head models are not supported");
+    if (!heads.is_array() || heads.empty()) r.fail("heads", "must be a non-empty list of names");
+    for (const auto& h : heads) {
+      if (!h.is_string()) r.fail("heads", "must be a list of names, got " + heads.dump());
+      c.heads.push_back(h.get<std::string>());
+    }
+  } else {
+    c.heads = {"Default"};
   }
-  for (const char* key : {"pair_repulsion", "distance_transform", "use_reduced_cg", "use_so3",
-                          "use_edge_irreps_first", "use_agnostic_product", "use_last_readout_only",
-                          "use_embedding_readout", "embedding_specs", "edge_irreps", "cueq_config"})
-    r.require_off(key);
-
+  const size_t n_heads = c.heads.size();
+  c.atomic_energies = per_head_rows(r, "atomic_energies", n_heads, c.atomic_numbers.size());
   if (c.model_class == "ScaleShiftMACE") {
-    auto scalar = [&](const char* key) {
-      const auto& v = r.get(key);
-      if (v.is_array()) {
-        if (v.size() != 1) r.fail(key, "has several heads; multi-head models are not supported");
-        return v[0].get<double>();
-      }
-      return r.number(key);
-    };
-    c.scale = scalar("atomic_inter_scale");
-    c.shift = scalar("atomic_inter_shift");
+    c.scale = per_head_values(r, "atomic_inter_scale", n_heads);
+    c.shift = per_head_values(r, "atomic_inter_shift", n_heads);
+  } else {
+    c.scale.assign(n_heads, 1.0);
+    c.shift.assign(n_heads, 0.0);
   }
   return c;
 }

@@ -1,6 +1,9 @@
-// A MACE model (mace-torch's ScaleShiftMACE / MACE) evaluated natively:
-// forward blocks layer by layer, then the hand-written reverse (adjoint)
-// pass in exact reverse order, ending in edge forces dE/dr_e.
+// A MACE model (mace-torch's ScaleShiftMACE / MACE, one head) evaluated
+// natively: forward blocks layer by layer, then the hand-written reverse
+// (adjoint) pass in exact reverse order, ending in edge forces dE/dr_e.
+// Interaction blocks: RealAgnostic{,Residual,Density,DensityResidual,
+// ResidualNonLinear}InteractionBlock; ZBL pair repulsion, Agnesi/Soft
+// distance transforms, charge/spin embeddings (mace_config.hpp).
 #pragma once
 
 #include <cstdint>
@@ -13,9 +16,11 @@
 #include "equinet/models/mace/conv_tp.hpp"
 #include "equinet/models/mace/mace_config.hpp"
 #include "equinet/models/mace/mace_weights.hpp"
+#include "equinet/models/mace/radial_embedding.hpp"
 #include "equinet/models/mace/symmetric_contraction.hpp"
+#include "equinet/nn/gate.hpp"
 #include "equinet/nn/irreps_linear.hpp"
-#include "equinet/nn/radial_basis.hpp"
+#include "equinet/nn/layer_norm_mlp.hpp"
 #include "equinet/nn/radial_mlp.hpp"
 #include "equinet/nn/radial_table.hpp"
 
@@ -34,10 +39,11 @@ struct MaceOptions {
 template <typename T>
 class MaceModel {
  public:
-  // Blocks built from the arrays of read_mace_weights(file, config).
+  // Blocks built from the arrays of read_mace_weights(file, config, head).
   MaceModel(const MaceWeights& weights, const MaceConfig& config, const MaceOptions& options = {});
 
   const MaceConfig& config() const { return config_; }
+  int head() const { return head_; }
   int64_t num_parameters() const { return num_parameters_; }
   int max_exchange_width() const;
 
@@ -59,37 +65,63 @@ class MaceModel {
 
  private:
   struct Layer {
-    bool residual = true;
-    so3::Irreps in_irreps, target_irreps, out_irreps;
+    InteractionKind kind = InteractionKind::Residual;
+    bool residual = true, density = false, nonlinear = false;
+    bool readout = true, nonlinear_readout = false;
+    so3::Irreps in_irreps, edge_irreps, target_irreps, out_irreps;
     nn::IrrepsLinear<T> skip, linear_up, linear, product_linear;
     nn::RadialMLP<T> radial;
     nn::RadialTable<T> table;  // replaces `radial` when not empty
     ConvTP<T> conv;
     SymmetricContraction<T> contraction;
+    // Density blocks: density_fn's weights (1/sqrt(n_basis) folded in)
+    std::vector<T> density_w;
+    // ResidualNonLinear blocks
+    nn::LayerNormMLP<T> net, density_net;
+    std::vector<T> source_rows, target_rows;  // [species][scalars]
+    T alpha = 0, beta = 0;
+    nn::IrrepsLinear<T> linear_res, linear_1, linear_2;
+    nn::Gate<T> gate;
     // readout: linear (intermediate) or linear_1 -> silu -> linear_2 (last)
     nn::IrrepsLinear<T> readout_1, readout_2;
-    bool nonlinear_readout = false;
     // buffers
     std::vector<T> h_up, K, M, A0, A, B, sc, h_out, r_hidden, r_pre;
-    std::vector<T> h_up_adj, M_adj, A0_adj, A_adj, B_adj, h_out_adj;
+    std::vector<T> edge_density, edge_density_dr, divisor, Q, G, gated;
+    std::vector<T> h_up_adj, M_adj, A0_adj, A_adj, B_adj, h_out_adj, G_adj, divisor_adj;
     typename ConvTP<T>::Workspaces conv_ws;
   };
-  void forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in);
+  struct DensityWorkspace {
+    std::vector<T> rows, out, ones, rows_adj;
+    typename nn::LayerNormMLP<T>::Workspace net;
+  };
+  void forward_layer(size_t l, const EdgeGraph<T>& g, const T* h_in, bool gradients);
   void reverse_layer(size_t l, const EdgeGraph<T>& g, T* h_in_adj);
+  void edge_densities(Layer& L, const EdgeGraph<T>& g, bool gradients);
+  EdgeNetInputs<T> net_inputs(const Layer& L) const;
   void readout_forward(Layer& L, int64_t n, std::vector<double>& node_sum);
   void readout_reverse(Layer& L, int64_t n, T* h_out_adj);
+  void embed_nodes(const EdgeGraph<T>& g);
 
   MaceConfig config_;
+  int head_ = 0;
   int64_t num_parameters_ = 0;
-  nn::BesselEnvelope<T> radial_basis_;
+  RadialEmbedding<T> radial_;
   std::vector<T> embedding_;  // [element][n_scalar]
+  // charge/spin embeddings: per spec [class][emb_dim]; projection [K][Σ emb_dim]
+  std::vector<std::vector<T>> embedders_;
+  std::vector<T> embedding_project_;
+  nn::IrrepsLinear<T> embedding_readout_;
+  std::vector<double> atomic_energies_;
   std::vector<Layer> layers_;
   T scale_ = 1, shift_ = 0;
   T act_c_ = 1;
   // per-evaluation buffers (grown, never shrunk)
-  std::vector<T> lengths_, Y_, dY_, feats_, dfeats_, Y_adj_, r_adj_, h0_;
+  std::vector<T> lengths_, Y_, dY_, feats_, dfeats_, cutoff_, dcutoff_, Y_adj_, r_adj_, h0_;
+  std::vector<T> zbl_dr_, joint_;
+  std::vector<int> agnostic_species_;  // all zero: use_agnostic_product
   bool tabulated_ = false;
   std::vector<std::vector<T>> h_in_adj_;
+  detail::ThreadWorkspace<DensityWorkspace> density_ws_;
 };
 
 }  // namespace equinet::mace
