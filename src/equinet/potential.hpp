@@ -63,8 +63,8 @@ struct System {
   double cell[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};  // rows are lattice vectors
   bool pbc[3] = {false, false, false};
   // Per-structure inputs of models that take them (ModelInfo::system_inputs):
-  // the total charge (e) and the spin multiplicity 2S+1 (mace's total_spin:
-  // 1 for a singlet). Required by such models, refused by the others.
+  // the total charge (e) and the spin multiplicity 2S+1 (1 for a singlet).
+  // Required by such models, refused by the others.
   std::optional<double> total_charge, total_spin;
 };
 

@@ -121,7 +121,7 @@ INSTANTIATE_TEST_SUITE_P(
                    t.shape = {3};
                    t.bytes.resize(3 * 8);
                  },
-                 {"atomic_energies_fn.atomic_energies", "one value per element"}},
+                 {"atomic_energies_fn.atomic_energies", "heads x elements"}},
         BadModel{"no_source",
                  [](ModelParts& p) { p.metadata.erase("equinet.source"); },
                  {"equinet.source"}},
@@ -142,15 +142,41 @@ INSTANTIATE_TEST_SUITE_P(
                  {"equinet.config"}},
         BadModel{"interaction_cls",
                  [](ModelParts& p) {
-                   set_config(p, "interaction_cls", "RealAgnosticDensityInteractionBlock");
+                   set_config(p, "interaction_cls", "RealAgnosticAttResidualInteractionBlock");
                  },
-                 {"interaction_cls", "RealAgnosticDensityInteractionBlock"}},
+                 {"interaction_cls", "RealAgnosticAttResidualInteractionBlock", "not supported"}},
+        // supported options whose tensors the file lacks: the missing tensor is named
+        BadModel{"density_block_without_density_fn",
+                 [](ModelParts& p) {
+                   set_config(p, "interaction_cls", "RealAgnosticDensityResidualInteractionBlock");
+                 },
+                 {"interactions.1.density_fn.layer0.weight", "not found"}},
         BadModel{"pair_repulsion",
                  [](ModelParts& p) { set_config(p, "pair_repulsion", true); },
                  {"pair_repulsion"}},
         BadModel{"distance_transform",
                  [](ModelParts& p) { set_config(p, "distance_transform", "Agnesi"); },
-                 {"distance_transform", "Agnesi"}},
+                 {"radial_embedding.distance_transform.q", "not found"}},
+        BadModel{"unknown_distance_transform",
+                 [](ModelParts& p) { set_config(p, "distance_transform", "Tanh"); },
+                 {"distance_transform", "'Tanh'", "not supported"}},
+        BadModel{"reduced_cg",
+                 [](ModelParts& p) { set_config(p, "use_reduced_cg", true); },
+                 {"use_reduced_cg", "not supported"}},
+        BadModel{"cueq_model",
+                 [](ModelParts& p) {
+                   set_config(p, "cueq_config", {{"enabled", true}});
+                 },
+                 {"cueq_config", "convert_cueq_e3nn"}},
+        BadModel{"apply_cutoff_false_residual",
+                 [](ModelParts& p) { set_config(p, "apply_cutoff", false); },
+                 {"apply_cutoff", "= false with RealAgnosticInteractionBlock", "not supported"}},
+        BadModel{"continuous_embedding",
+                 [](ModelParts& p) {
+                   set_config(p, "embedding_specs",
+                              {{"total_charge", {{"type", "continuous"}, {"per", "graph"}}}});
+                 },
+                 {"embedding_specs.total_charge", "continuous", "not supported"}},
         BadModel{"multi_head",
                  [](ModelParts& p) {
                    set_config(p, "heads", {"a", "b"});
