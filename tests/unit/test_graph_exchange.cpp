@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "support/data_paths.hpp"
 #include "support/reference_data.hpp"
 
 using namespace equinet;
@@ -147,13 +148,26 @@ void expect_same(const GhostedGraph& g, const Results& got, const Results& want,
 
 }  // namespace
 
-class GraphPath : public ::testing::TestWithParam<const char*> {};
+struct Case {
+  const char* model;  // data path (support/data_paths.hpp) without ".safetensors"
+  const char* structure;
+};
+class GraphPath : public ::testing::TestWithParam<Case> {};
+
+// The graph's per-structure inputs are those of the system (graph_of copies
+// positions and species only).
+Graph with_inputs(Graph g, const System& s) {
+  g.total_charge = s.total_charge;
+  g.total_spin = s.total_spin;
+  return g;
+}
 
 TEST_P(GraphPath, ExchangeAndRecomputeMatchSystem) {
-  EQUINET_REQUIRE_SHARED();
-  const std::string dir = equinet::testing::shared_dir() + "/testdata/mace/";
-  const auto ref = equinet::testing::load_reference(dir + "periodic_ref.json", GetParam());
-  auto pot = Potential::load(dir + "periodic.safetensors");
+  EQUINET_RESOLVE_DATA(model, GetParam().model);
+  const auto ref = equinet::testing::load_reference(model.path + "_ref.json", GetParam().structure);
+  LoadOptions opt;
+  opt.head = ref.head;
+  auto pot = Potential::load(model.path + ".safetensors", opt);
   const double rc = pot->info().cutoff, skin = 0.7;
   Request req;
   req.forces = req.virial = req.atom_energies = req.atom_virials = true;
@@ -164,7 +178,7 @@ TEST_P(GraphPath, ExchangeAndRecomputeMatchSystem) {
   const auto g1 = build(ref, rc + skin, rc + skin, false);
   ImageExchange ex(g1);
   Results got1;
-  pot->compute(as_graph(g1, &ex), req, got1);
+  pot->compute(with_inputs(as_graph(g1, &ex), ref.system()), req, got1);
   EXPECT_EQ(ex.forward_calls, pot->info().num_layers - 1);
   EXPECT_EQ(ex.reverse_calls, pot->info().num_layers - 1);
   EXPECT_EQ(got1.n_edges, want.n_edges);
@@ -173,7 +187,7 @@ TEST_P(GraphPath, ExchangeAndRecomputeMatchSystem) {
   // recompute: layers x cutoff + skin of ghosts, lists for every atom
   const auto g2 = build(ref, pot->info().num_layers * rc + skin, rc + skin, true);
   Results got2;
-  pot->compute(as_graph(g2, nullptr), req, got2);
+  pot->compute(with_inputs(as_graph(g2, nullptr), ref.system()), req, got2);
   expect_same(g2, got2, want, "recompute");
 
   // per-atom quantities add up
@@ -185,5 +199,14 @@ TEST_P(GraphPath, ExchangeAndRecomputeMatchSystem) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Structures, GraphPath,
-                         ::testing::Values("si64_rattled", "si54_triclinic_strained_rattled",
-                                           "si8_small_cell"));
+                         ::testing::Values(Case{"shared:testdata/mace/periodic", "si64_rattled"},
+                                           Case{"shared:testdata/mace/periodic",
+                                                "si54_triclinic_strained_rattled"},
+                                           Case{"shared:testdata/mace/periodic", "si8_small_cell"},
+                                           Case{"shared:testdata/mace-foundation/density_zbl",
+                                                "srtio3_triclinic_strained_1x2x2"},
+                                           Case{"shared:testdata/mace-foundation/nonlinear_heads",
+                                                "bcc_fe16_rattled@omat_pbe"},
+                                           Case{"shared:testdata/mace-foundation/omol_like",
+                                                "box_acetamide_ethanol_water4_cubic@q-1_s2"}),
+                         equinet::testing::data_case_name<Case>);

@@ -40,7 +40,9 @@ TEST_P(MaceGradients, ForcesAndVirialAreEnergyDerivatives) {
   const auto [model_spec, structure] = GetParam();
   EQUINET_RESOLVE_DATA(model, model_spec);
   auto ref = equinet::testing::load_reference(model.path + "_ref.json", structure);
-  auto pot = Potential::load(model.path + ".safetensors");
+  LoadOptions opt;
+  opt.head = ref.head;  // a foundation-model record's head ("" otherwise)
+  auto pot = Potential::load(model.path + ".safetensors", opt);
   Request req;
   req.forces = req.virial = true;
   Results res;
@@ -84,10 +86,23 @@ TEST_P(MaceGradients, ForcesAndVirialAreEnergyDerivatives) {
 
 INSTANTIATE_TEST_SUITE_P(
     Structures, MaceGradients,
-    ::testing::Values(Case{"shared:testdata/mace/small", "water_dimer"},
-                      Case{"shared:testdata/mace/periodic", "si8_small_cell"},
-                      Case{"shared:testdata/mace/periodic", "si54_triclinic_strained_rattled"},
-                      // the shipped potentials: run without ../shared
-                      Case{"repo:potentials/si-sw-mace", "test25_strained_04"},
-                      Case{"repo:potentials/ethanol-xtb-mace", "test64_rattled"}),
+    ::testing::Values(
+        Case{"shared:testdata/mace/small", "water_dimer"},
+        Case{"shared:testdata/mace/periodic", "si8_small_cell"},
+        Case{"shared:testdata/mace/periodic", "si54_triclinic_strained_rattled"},
+        // the shipped potentials: run without ../shared
+        Case{"repo:potentials/si-sw-mace", "test25_strained_04"},
+        Case{"repo:potentials/ethanol-xtb-mace", "test64_rattled"},
+        // foundation-model options: Density + ZBL + Agnesi (a Ti-O bond
+        // inside the ZBL range; a strained cell), ZBL + Agnesi, non-linear
+        // blocks with heads, charge/spin embeddings
+        Case{"shared:testdata/mace-foundation/density_zbl", "sr8tio6_cluster_TiO_0.90"},
+        Case{"shared:testdata/mace-foundation/density_zbl", "srtio3_triclinic_strained_1x2x2"},
+        Case{"shared:testdata/mace-foundation/mp0b_like", "methanol_water_close_OH_0.70"},
+        Case{"shared:testdata/mace-foundation/nonlinear_heads",
+             "formaldehyde_water_close_OH_0.70@omat_pbe"},
+        Case{"shared:testdata/mace-foundation/nonlinear_heads", "bcc_fe16_rattled@matpes_r2scan"},
+        Case{"shared:testdata/mace-foundation/omol_like",
+             "box_acetamide_ethanol_water4_cubic@q+1_s2"},
+        Case{"shared:testdata/mace-foundation/finetuned_two_heads", "water_box_10_cubic@pt_head"}),
     equinet::testing::data_case_name<Case>);

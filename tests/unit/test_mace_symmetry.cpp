@@ -34,7 +34,9 @@ TEST_P(MaceSymmetry, RotationTranslationPermutationInversion) {
   const Case& c = GetParam();
   EQUINET_RESOLVE_DATA(model, c.model);
   const auto ref = equinet::testing::load_reference(model.path + "_ref.json", c.structure);
-  auto pot = Potential::load(model.path + ".safetensors");
+  LoadOptions opt;
+  opt.head = ref.head;  // a foundation-model record's head ("" otherwise)
+  auto pot = Potential::load(model.path + ".safetensors", opt);
   Request req;
   req.forces = req.atom_energies = true;
   Results base;
@@ -108,11 +110,19 @@ TEST_P(MaceSymmetry, RotationTranslationPermutationInversion) {
 
 INSTANTIATE_TEST_SUITE_P(
     Structures, MaceSymmetry,
-    ::testing::Values(Case{"shared:testdata/mace/small", "water_cluster_9"},
-                      Case{"shared:testdata/mace/small", "random_HO_30"},
-                      Case{"shared:testdata/mace/periodic", "si54_triclinic_strained_rattled"},
-                      Case{"shared:testdata/mace/periodic", "si8_small_cell"},
-                      // the shipped potentials: run without ../shared
-                      Case{"repo:potentials/si-sw-mace", "test55_liquid_1", 1e-8, 1e-10},
-                      Case{"repo:potentials/ethanol-xtb-mace", "test0_md500K_A"}),
+    ::testing::Values(
+        Case{"shared:testdata/mace/small", "water_cluster_9"},
+        Case{"shared:testdata/mace/small", "random_HO_30"},
+        Case{"shared:testdata/mace/periodic", "si54_triclinic_strained_rattled"},
+        Case{"shared:testdata/mace/periodic", "si8_small_cell"},
+        // the shipped potentials: run without ../shared
+        Case{"repo:potentials/si-sw-mace", "test55_liquid_1", 1e-8, 1e-10},
+        Case{"repo:potentials/ethanol-xtb-mace", "test0_md500K_A"},
+        // foundation-model options (ZBL's large forces: looser absolute tolerance)
+        Case{"shared:testdata/mace-foundation/density_zbl", "sr8tio6_cluster_TiO_0.90", 1e-9},
+        Case{"shared:testdata/mace-foundation/density_zbl", "srtio3_2x2x2_rattled", 1e-9},
+        Case{"shared:testdata/mace-foundation/nonlinear_heads", "fe_co5_rattled@spice_wB97M", 1e-9,
+             1e-11},
+        Case{"shared:testdata/mace-foundation/omol_like", "acetamide_water2@q-1_s2"},
+        Case{"shared:testdata/mace-foundation/finetuned_two_heads", "water_cluster_8@Default"}),
     equinet::testing::data_case_name<Case>);
