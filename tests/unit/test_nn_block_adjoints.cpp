@@ -2,13 +2,16 @@
 // random blocks built from random weights; support/finite_difference.hpp
 // for the method and the tolerance): IrrepsLinear (shared and per-element
 // weights), RadialMLP (reverse and forward tangent), the Bessel-envelope
-// radial basis and RadialTable (d/dr of their values).
+// radial basis and RadialTable (d/dr of their values), LayerNormMLP
+// (mace's RadialMLP) and the e3nn Gate of the non-linear block.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <vector>
 
+#include "equinet/nn/gate.hpp"
 #include "equinet/nn/irreps_linear.hpp"
+#include "equinet/nn/layer_norm_mlp.hpp"
 #include "equinet/nn/radial_basis.hpp"
 #include "equinet/nn/radial_mlp.hpp"
 #include "equinet/nn/radial_table.hpp"
@@ -203,3 +206,114 @@ TEST(RadialTableDerivative, MatchesFiniteDifferencesAndTheTabulatedFunction) {
     for (int k = 0; k < width; ++k) EXPECT_NEAR(v[k], ve[k], 1e-7) << "r = " << r;
   }
 }
+
+namespace {
+
+nn::LayerNormMLP<double> random_layer_norm_mlp(const std::vector<int>& widths, unsigned seed) {
+  std::vector<nn::LayerNormMLPLayer> layers;
+  for (size_t k = 0; k + 1 < widths.size(); ++k) {
+    nn::LayerNormMLPLayer L;
+    const size_t in = size_t(widths[k]), out = size_t(widths[k + 1]);
+    L.weight = random_vector(in * out, seed + 4 * unsigned(k));
+    L.bias = random_vector(out, seed + 4 * unsigned(k) + 1);
+    if (k + 2 < widths.size()) {
+      L.layer_norm_weight = random_vector(out, seed + 4 * unsigned(k) + 2);
+      L.layer_norm_bias = random_vector(out, seed + 4 * unsigned(k) + 3);
+    }
+    layers.push_back(std::move(L));
+  }
+  return nn::LayerNormMLP<double>(widths, layers, "random layer-norm MLP");
+}
+
+}  // namespace
+
+TEST(LayerNormMLPAdjoint, ReverseAndTangentMatchFiniteDifferences) {
+  const std::vector<int> widths{6, 9, 7, 5};
+  const auto net = random_layer_norm_mlp(widths, 30);
+  const int rows = 6;
+  auto f = [&](const std::vector<double>& x) {
+    std::vector<double> y(size_t(rows) * widths.back());
+    nn::LayerNormMLP<double>::Workspace w;
+    net.forward(rows, x.data(), y.data(), w);
+    return y;
+  };
+  const auto x = random_vector(size_t(rows) * widths.front(), 31);
+  const auto g = random_vector(size_t(rows) * widths.back(), 32);
+  nn::LayerNormMLP<double>::Workspace ws;
+  std::vector<double> y(g.size()), x_adj(x.size());
+  net.forward(rows, x.data(), y.data(), ws);
+  net.reverse(rows, g.data(), x_adj.data(), ws);
+  expect_adjoint_matches_finite_differences("x", f, x, g, x_adj, 33);
+
+  const auto dx = random_vector(x.size(), 34);
+  std::vector<double> y_t(y.size()), dy(y.size());
+  net.forward_tangent(rows, x.data(), dx.data(), y_t.data(), dy.data());
+  // the tangent is the adjoint's transpose: <g, dy> = <x_adj, dx>
+  double gdy = 0, adx = 0;
+  for (size_t k = 0; k < y.size(); ++k) {
+    EXPECT_NEAR(y_t[k], y[k], 1e-13 * std::max(1.0, std::abs(y[k]))) << "output " << k;
+    gdy += g[k] * dy[k];
+  }
+  for (size_t i = 0; i < x.size(); ++i) adx += x_adj[i] * dx[i];
+  EXPECT_NEAR(gdy, adx, 1e-12 * std::max(1.0, std::abs(adx)));
+}
+
+TEST(LayerNormMLPForward, NormalisesEachHiddenLayer) {
+  // one hidden layer with unit gain, zero shift: its SiLU inputs have mean 0
+  // and variance var/(var + eps) per row, whatever the input
+  nn::LayerNormMLPLayer h{
+      random_vector(4 * 3, 40), random_vector(4, 41), {1, 1, 1, 1}, {0, 0, 0, 0}};
+  nn::LayerNormMLPLayer out{{1, 0, 0, 0}, {0}, {}, {}};  // reads the first hidden unit
+  const nn::LayerNormMLP<double> net({3, 4, 1}, {h, out}, "test");
+  const auto x = random_vector(3, 42);
+  std::vector<double> z(4);
+  for (int j = 0; j < 4; ++j) {
+    z[j] = h.bias[j];
+    for (int i = 0; i < 3; ++i) z[j] += h.weight[size_t(j) * 3 + i] * x[i];
+  }
+  double mean = 0, var = 0;
+  for (double v : z) mean += v / 4;
+  for (double v : z) var += (v - mean) * (v - mean) / 4;
+  const double pre = (z[0] - mean) / std::sqrt(var + 1e-5);
+  nn::LayerNormMLP<double>::Workspace ws;
+  double y = 0;
+  net.forward(1, x.data(), &y, ws);
+  EXPECT_NEAR(y, pre / (1 + std::exp(-pre)), 1e-14);
+}
+
+class GateAdjoint : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(GateAdjoint, ReverseMatchesFiniteDifferences) {
+  const nn::Gate<double> gate(so3::Irreps::parse(GetParam()));
+  const int rows = 4, din = gate.in().dim, dout = gate.out().dim;
+  auto f = [&](const std::vector<double>& x) {
+    std::vector<double> y(size_t(rows) * dout);
+    gate.forward(0, rows, x.data(), y.data());
+    return y;
+  };
+  const auto x = random_vector(size_t(rows) * din, 50);
+  const auto g = random_vector(size_t(rows) * dout, 51);
+  std::vector<double> x_adj(x.size());
+  gate.reverse(0, rows, x.data(), g.data(), x_adj.data());
+  expect_adjoint_matches_finite_differences("x", f, x, g, x_adj, 52);
+}
+
+TEST(GateForward, GatesEachChannelWithItsOwnScalar) {
+  // 1x0e + 2x1o: input [s, g0, g1 | 3 x 2 vector rows]; e3nn's constants
+  const nn::Gate<double> gate(so3::Irreps::parse("1x0e+2x1o"));
+  ASSERT_EQ(gate.in().irreps.str(), "3x0e+2x1o");
+  const std::vector<double> x{0.3, -1.2, 0.7, 1, 2, 3, 4, 5, 6};
+  std::vector<double> y(7);
+  gate.forward(0, 1, x.data(), y.data());
+  const double c_silu = 1 / std::sqrt(nn::kSiluSecondMoment);
+  const double c_sig = 1 / std::sqrt(nn::kSigmoidSecondMoment);
+  auto sig = [](double v) { return 1 / (1 + std::exp(-v)); };
+  EXPECT_NEAR(y[0], c_silu * 0.3 * sig(0.3), 1e-15);
+  for (int m = 0; m < 3; ++m) {  // m-major: [m][u]
+    EXPECT_NEAR(y[1 + 2 * m], x[3 + 2 * m] * c_sig * sig(-1.2), 1e-15);
+    EXPECT_NEAR(y[2 + 2 * m], x[4 + 2 * m] * c_sig * sig(0.7), 1e-15);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Blocks, GateAdjoint,
+                         ::testing::Values("4x0e+2x1o", "3x0e+2x1o+3x2e+1x3o", "2x1o"));
